@@ -1,0 +1,102 @@
+package dev.orquestra;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The identifier of a card, such as {@code ARQ-001}.
+ *
+ * <p>An id starts with a letter or digit and continues with letters, digits, {@code .}, {@code _}
+ * or {@code -}; it is at most {@value #MAX_LENGTH} characters long. The restriction keeps ids safe in
+ * persistence ids, idempotency keys ({@code cardId/attempt/stage}), file names and URLs.
+ */
+public final class CardId implements Comparable<CardId> {
+
+    /** The longest id accepted. */
+    public static final int MAX_LENGTH = 128;
+
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    private final String value;
+
+    private CardId(String value) {
+        this.value = value;
+    }
+
+    /**
+     * Returns the id with the given text.
+     *
+     * @throws IllegalArgumentException naming the value when it is not a valid id
+     */
+    @JsonCreator
+    public static CardId of(String value) {
+        Objects.requireNonNull(value, "card id");
+        problemWith(value).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
+        return new CardId(value);
+    }
+
+    /**
+     * Says what is wrong with a candidate id; empty when it is valid. Loaders use it to collect every
+     * problem of an input instead of failing at the first.
+     */
+    public static Optional<String> problemWith(String value) {
+        if (value.isBlank()) {
+            return Optional.of("card id is blank");
+        }
+        if (value.length() > MAX_LENGTH) {
+            return Optional.of("card id '" + value.substring(0, 20) + "...' is longer than " + MAX_LENGTH + " characters");
+        }
+        if (!VALID.matcher(value).matches()) {
+            return Optional.of("card id '" + value
+                    + "' may hold only letters, digits, '.', '_' and '-', starting with a letter or digit");
+        }
+        return Optional.empty();
+    }
+
+    /** The id as text. */
+    @JsonValue
+    public String value() {
+        return value;
+    }
+
+    /** The part before the first {@code -} ({@code PROD} for {@code PROD-001}), or the whole id. */
+    public String prefix() {
+        int dash = value.indexOf('-');
+        return dash < 0 ? value : value.substring(0, dash);
+    }
+
+    /** The id of the n-th correction record of this card, as in the seed: {@code ARQ-001-CORR-2}. */
+    public String correctionId(int attempt) {
+        return value + "-CORR-" + attempt;
+    }
+
+    /** The id of this card's escalation record, as in the seed: {@code ARQ-001-ESC}. */
+    public String escalationId() {
+        return value + "-ESC";
+    }
+
+    @Override
+    public int compareTo(CardId other) {
+        return value.compareTo(other.value);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CardId other && value.equals(other.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}
