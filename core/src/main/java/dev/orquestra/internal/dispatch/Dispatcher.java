@@ -1,0 +1,144 @@
+package dev.orquestra.internal.dispatch;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * One queue (an owner role, a validation check, or the debugger) and its pool of workers. Workers
+ * pull: a free worker announces itself, and the dispatcher hands it the next item in
+ * {@link WorkQueue} order. Nothing polls; work moves when an item arrives or a worker frees up.
+ * The pool size is the queue's concurrency limit.
+ */
+public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
+
+    public sealed interface Command {
+    }
+
+    /** Queue an item; ignored when an item with the same key is already queued. */
+    public record Enqueue(WorkItem item) implements Command {
+    }
+
+    /** Drop a queued item (a running call is not affected). */
+    public record Dequeue(String key) implements Command {
+    }
+
+    /** Stop handing out work (items are still queued). */
+    public record Hold() implements Command {
+    }
+
+    /** Hand out work again. */
+    public record Release() implements Command {
+    }
+
+    /** Fire the cancellation signal of every running call. */
+    public record CancelRunning(String reason) implements Command {
+    }
+
+    /** Ask for the queue's figures. */
+    public record GetStats(ActorRef<Stats> replyTo) implements Command {
+    }
+
+    /**
+     * A queue's figures.
+     *
+     * @param queue   the queue's name
+     * @param queued  items waiting
+     * @param running calls in progress
+     * @param workers the concurrency limit
+     */
+    public record Stats(String queue, int queued, int running, int workers) {
+    }
+
+    record WorkerIdle(ActorRef<Worker.Command> worker) implements Command {
+    }
+
+    private final String name;
+    private final Clock clock;
+    private final WorkQueue<WorkItem> queue;
+    private final Deque<ActorRef<Worker.Command>> idle = new ArrayDeque<>();
+    private final List<ActorRef<Worker.Command>> workers = new ArrayList<>();
+    private boolean held;
+
+    private Dispatcher(ActorContext<Command> context, String name, int concurrency, Clock clock, Duration aging,
+                       Duration softLimit, Duration hardLimit, boolean held) {
+        super(context);
+        this.name = name;
+        this.clock = clock;
+        this.queue = new WorkQueue<>(aging);
+        this.held = held;
+        for (int i = 0; i < concurrency; i++) {
+            workers.add(context.spawn(Worker.create(context.getSelf(), clock, softLimit, hardLimit), "worker-" + i,
+                    DispatcherSelector.fromConfig("orquestra.worker-dispatcher")));
+        }
+    }
+
+    /**
+     * A dispatcher with {@code concurrency} workers.
+     *
+     * @param held start without handing out work until {@link Release} arrives (used while a
+     *             restart re-queues in-flight work, so the queue's order is complete before anything runs)
+     */
+    public static Behavior<Command> create(String name, int concurrency, Clock clock, Duration aging,
+                                           Duration softLimit, Duration hardLimit, boolean held) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency of queue " + name + " must be at least 1, was " + concurrency);
+        }
+        return Behaviors.setup(ctx -> new Dispatcher(ctx, name, concurrency, clock, aging, softLimit, hardLimit, held));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Enqueue.class, e -> {
+                    WorkItem item = e.item();
+                    queue.offer(item.key(), item.priority(), item.criticalPath(), item.enqueuedAt(), item.ordinal(), item);
+                    dispatch();
+                    return this;
+                })
+                .onMessage(WorkerIdle.class, w -> {
+                    idle.addLast(w.worker());
+                    dispatch();
+                    return this;
+                })
+                .onMessage(Dequeue.class, d -> {
+                    queue.remove(d.key());
+                    return this;
+                })
+                .onMessage(Hold.class, h -> {
+                    held = true;
+                    return this;
+                })
+                .onMessage(Release.class, r -> {
+                    held = false;
+                    dispatch();
+                    return this;
+                })
+                .onMessage(CancelRunning.class, c -> {
+                    workers.forEach(w -> w.tell(new Worker.CancelRunning(c.reason())));
+                    return this;
+                })
+                .onMessage(GetStats.class, g -> {
+                    g.replyTo().tell(new Stats(name, queue.size(), workers.size() - idle.size(), workers.size()));
+                    return this;
+                })
+                .build();
+    }
+
+    private void dispatch() {
+        while (!held && !idle.isEmpty() && !queue.isEmpty()) {
+            WorkItem item = queue.poll(clock.instant()).orElseThrow().item();
+            idle.pollFirst().tell(new Worker.Assign(item));
+        }
+    }
+}
