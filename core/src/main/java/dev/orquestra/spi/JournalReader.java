@@ -1,0 +1,31 @@
+package dev.orquestra.spi;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Reads a store's journal back: one entity's events, and every event of a tag from an offset. Stores
+ * implement it; the engine uses it for card history, audit and replayable event streams.
+ */
+public interface JournalReader {
+
+    /** Every event of one persistence id, oldest first. */
+    CompletionStage<List<JournalEntry>> events(String persistenceId);
+
+    /**
+     * Events carrying the tag, in the journal's global order, after {@code afterOffset} (0 for
+     * all), at most {@code limit} of them.
+     */
+    CompletionStage<List<JournalEntry>> eventsByTag(String tag, long afterOffset, int limit);
+
+    /**
+     * One persisted event.
+     *
+     * @param offset        its position in the journal's global order (meaningful in tag queries)
+     * @param persistenceId the entity it belongs to
+     * @param sequenceNr    its position in that entity's history, from 1
+     * @param event         the event
+     */
+    record JournalEntry(long offset, String persistenceId, long sequenceNr, Object event) {
+    }
+}
