@@ -1,0 +1,66 @@
+package dev.orquestra.internal.engine;
+
+import dev.orquestra.Check;
+import dev.orquestra.Role;
+import dev.orquestra.internal.dispatch.Dispatcher;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The root of an engine's actors. It waits until the store is open, then starts one dispatcher per
+ * queue (held until the orchestrator has woken the backlog) and the orchestrator.
+ */
+public final class EngineGuardian {
+
+    public sealed interface Command {
+    }
+
+    /**
+     * Start the engine.
+     *
+     * @param settings everything but the queues, which the guardian creates
+     * @param ownerPools pool size per owner role
+     * @param debuggerPool pool size of the debugger queue (ignored without a debugger)
+     */
+    public record StartEngine(EngineContext settings, Map<Role, Integer> ownerPools, int debuggerPool, boolean paused,
+                              ActorRef<Started> replyTo) implements Command {
+    }
+
+    /** The running engine: its context (with queues) and orchestrator. */
+    public record Started(EngineContext engine, ActorRef<Orchestrator.Command> orchestrator) {
+    }
+
+    private EngineGuardian() {
+    }
+
+    public static Behavior<Command> create() {
+        return Behaviors.receive(Command.class).onMessage(StartEngine.class, start -> Behaviors.setup(ctx -> {
+            EngineContext s = start.settings();
+            Map<String, ActorRef<Dispatcher.Command>> queues = new LinkedHashMap<>();
+            start.ownerPools().forEach((role, size) -> queues.put(EngineContext.ownerQueue(role),
+                    spawn(ctx, EngineContext.ownerQueue(role), size, s)));
+            for (Check c : s.pipeline().checks()) {
+                queues.put(EngineContext.checkQueue(c.name()),
+                        spawn(ctx, EngineContext.checkQueue(c.name()), c.concurrency(), s));
+            }
+            if (s.debugger() != null) {
+                queues.put(EngineContext.DEBUGGER_QUEUE, spawn(ctx, EngineContext.DEBUGGER_QUEUE, start.debuggerPool(), s));
+            }
+            EngineContext engine = new EngineContext(s.name(), s.clock(), s.policy(), s.pipeline(), s.agents(),
+                    s.debugger(), Map.copyOf(queues), s.publisher());
+            ActorRef<Orchestrator.Command> orchestrator = ctx.spawn(Orchestrator.create(engine, start.paused()),
+                    "orchestrator");
+            start.replyTo().tell(new Started(engine, orchestrator));
+            return Behaviors.empty();
+        })).build();
+    }
+
+    private static ActorRef<Dispatcher.Command> spawn(org.apache.pekko.actor.typed.javadsl.ActorContext<?> ctx,
+                                                      String name, int size, EngineContext s) {
+        return ctx.spawn(Dispatcher.create(name, size, s.clock(), s.policy().agingInterval(), s.policy().softTimeLimit(),
+                s.policy().hardTimeLimit(), true), "queue-" + name);
+    }
+}

@@ -1,0 +1,142 @@
+package dev.orquestra.internal.engine;
+
+import dev.orquestra.CardId;
+import dev.orquestra.CardSpec;
+import dev.orquestra.CardStatus;
+import dev.orquestra.DependencyGraph;
+import dev.orquestra.internal.CborSerializable;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The orchestrator's state: the backlog (cards and dependency graph), when each card was added, and
+ * the summary of every card that settled (terminal or awaiting review).
+ *
+ * <p>Mutable on purpose: a backlog can hold 100,000 cards, and copying that on every event would
+ * make the orchestrator quadratic. Only the orchestrator's event handler changes it, on the actor's
+ * thread; nothing else sees it. Snapshots are taken through {@link #toSnapshot()}, an immutable copy
+ * made on the actor's thread, so the snapshot store never reads a state that is still changing.
+ */
+public final class OrchestratorState {
+
+    private String project;
+    private String backlogJson;
+    private final List<CardSpec> specs = new ArrayList<>();
+    private final Map<CardId, Instant> createdAt = new HashMap<>();
+    private final List<CardSpec> pendingSpecs = new ArrayList<>();
+    private DependencyGraph graph = DependencyGraph.of(List.of());
+    private final Map<CardId, CardSummary> settled = new LinkedHashMap<>();
+    private BigDecimal settledCost = BigDecimal.ZERO;
+
+    static OrchestratorState empty() {
+        return new OrchestratorState();
+    }
+
+    void onBacklogAccepted(Orchestrator.BacklogAccepted e) {
+        if (project == null) {
+            project = e.project();
+            backlogJson = e.backlogJson();
+        }
+    }
+
+    void onCardsAdded(Orchestrator.CardsAdded e) {
+        for (SpecRecord r : e.cards()) {
+            CardSpec spec = r.toSpec();
+            specs.add(spec);
+            pendingSpecs.add(spec);
+            createdAt.put(spec.id(), e.at());
+        }
+    }
+
+    void onCardsSettled(Orchestrator.CardsSettled e) {
+        for (Settlement s : e.settlements()) {
+            CardId id = CardId.of(s.cardId());
+            CardSummary previous = s.summary().status().isTerminal() || s.summary().status() == CardStatus.AWAITING_HUMAN
+                    ? settled.put(id, s.summary()) : settled.remove(id);
+            if (previous != null) {
+                settledCost = settledCost.subtract(previous.usage().costUsd());
+            }
+            if (settled.get(id) == s.summary()) {
+                settledCost = settledCost.add(s.summary().usage().costUsd());
+            }
+        }
+    }
+
+    /** The dependency graph of every card added so far (built lazily after additions). */
+    public DependencyGraph graph() {
+        if (!pendingSpecs.isEmpty()) {
+            graph = graph.plus(pendingSpecs);
+            pendingSpecs.clear();
+        }
+        return graph;
+    }
+
+    public String project() {
+        return project;
+    }
+
+    public String backlogJson() {
+        return backlogJson;
+    }
+
+    public List<CardSpec> specs() {
+        return specs;
+    }
+
+    public Instant createdAt(CardId id) {
+        return createdAt.get(id);
+    }
+
+    public Map<CardId, CardSummary> settled() {
+        return settled;
+    }
+
+    public BigDecimal settledCost() {
+        return settledCost;
+    }
+
+    /** The status the orchestrator knows for a card: its settled status, or TODO for any other. */
+    public CardStatus settledStatus(CardId id) {
+        CardSummary s = settled.get(id);
+        return s == null ? CardStatus.TODO : s.status();
+    }
+
+    public boolean isSettledTerminal(CardId id) {
+        CardSummary s = settled.get(id);
+        return s != null && s.status().isTerminal();
+    }
+
+    Snapshot toSnapshot() {
+        List<Instant> created = new ArrayList<>(specs.size());
+        for (CardSpec s : specs) {
+            created.add(createdAt.get(s.id()));
+        }
+        List<Settlement> settlements = new ArrayList<>(settled.size());
+        settled.forEach((id, summary) -> settlements.add(new Settlement(id.value(), summary)));
+        return new Snapshot(project, backlogJson, specs.stream().map(SpecRecord::of).toList(), created, settlements);
+    }
+
+    static OrchestratorState fromSnapshot(Snapshot snapshot) {
+        OrchestratorState s = new OrchestratorState();
+        s.project = snapshot.project();
+        s.backlogJson = snapshot.backlogJson();
+        for (int i = 0; i < snapshot.cards().size(); i++) {
+            CardSpec spec = snapshot.cards().get(i).toSpec();
+            s.specs.add(spec);
+            s.pendingSpecs.add(spec);
+            s.createdAt.put(spec.id(), snapshot.createdAt().get(i));
+        }
+        s.onCardsSettled(new Orchestrator.CardsSettled(snapshot.settled()));
+        return s;
+    }
+
+    /** The orchestrator's state as stored in a snapshot: immutable. */
+    public record Snapshot(String project, String backlogJson, List<SpecRecord> cards, List<Instant> createdAt,
+                           List<Settlement> settled) implements CborSerializable {
+    }
+}

@@ -1,0 +1,139 @@
+package dev.orquestra.engine;
+
+import static dev.orquestra.engine.Engines.backlog;
+import static dev.orquestra.engine.Engines.card;
+import static dev.orquestra.engine.Engines.engine;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orquestra.CardSpec;
+import dev.orquestra.CardStatus;
+import dev.orquestra.Orquestra;
+import dev.orquestra.Pipeline;
+import dev.orquestra.Policy;
+import dev.orquestra.Priority;
+import dev.orquestra.Role;
+import dev.orquestra.Usage;
+import dev.orquestra.spi.WorkResult;
+import dev.orquestra.testkit.ProbeAgent;
+import dev.orquestra.testkit.Verdicts;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** Cards start in dependency order, by priority and critical path, within each role's limit. */
+class SchedulingTest {
+
+    private static final ScheduledExecutorService TIMER = Executors.newScheduledThreadPool(2);
+
+    @AfterAll
+    static void stopTimer() {
+        TIMER.shutdownNow();
+    }
+
+    @Test
+    void chainStartsInDependencyOrder() {
+        ProbeAgent agent = new ProbeAgent();
+        try (Orquestra o = engine().owners(Role.BACKEND, agent, 5).build()) {
+            o.submit(backlog(card("C-3", "C-2"), card("C-2", "C-1"), card("C-1")));
+            assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
+            assertThat(agent.cardsCalled()).containsExactly("C-1", "C-2", "C-3");
+            assertThat(o.status().count(CardStatus.DONE)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void diamondStartsInDependencyOrder() {
+        ProbeAgent agent = new ProbeAgent();
+        try (Orquestra o = engine().owners(Role.BACKEND, agent, 5).pipeline(
+                Pipeline.defaults(Verdicts.passing(), Verdicts.passing(), Verdicts.passing())).build()) {
+            o.submit(backlog(card("D-4", "D-2", "D-3"), card("D-2", "D-1"), card("D-3", "D-1"), card("D-1")));
+            assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
+            List<String> order = agent.cardsCalled();
+            assertThat(order).hasSize(4);
+            assertThat(order.get(0)).isEqualTo("D-1");
+            assertThat(order.subList(1, 3)).containsExactlyInAnyOrder("D-2", "D-3");
+            assertThat(order.get(3)).isEqualTo("D-4");
+            // D-4 started only after both of its dependencies were approved
+            var d4Start = o.history(dev.orquestra.CardId.of("D-4")).get(0).at();
+            for (String dep : List.of("D-2", "D-3")) {
+                assertThat(o.cardState(dev.orquestra.CardId.of(dep)).completedAt()).isBeforeOrEqualTo(d4Start);
+            }
+        }
+    }
+
+    @Test
+    void higherPriorityFirstThenLongerCriticalPathThenFifo() throws Exception {
+        CompletableFuture<WorkResult> gate = new CompletableFuture<>();
+        ProbeAgent agent = new ProbeAgent().answering(order -> order.card().id().value().equals("GATE") ? gate
+                : CompletableFuture.completedFuture(WorkResult.succeeded(List.of(), Usage.ZERO)));
+        try (Orquestra o = engine().owners(Role.BACKEND, agent, 1)
+                .policy(Policy.defaults().agingInterval(Duration.ofHours(10))).build()) {
+            o.submit(backlog(card("GATE")));
+            Engines.awaitTrue(() -> agent.orders().size() == 1);
+            // With the single worker busy, everything below queues up; then the gate opens.
+            List<CardSpec> cards = new ArrayList<>();
+            cards.add(prio("LOW-1", Priority.LOW));
+            cards.add(prio("MED-SHORT", Priority.MEDIUM));
+            cards.add(prio("MED-LONG", Priority.MEDIUM));
+            cards.add(CardSpec.builder("MED-LONG-CHILD", Role.BACKEND).priority(Priority.LOW).dependsOn("MED-LONG").build());
+            cards.add(CardSpec.builder("MED-LONG-GRANDCHILD", Role.BACKEND).priority(Priority.LOW)
+                    .dependsOn("MED-LONG-CHILD").build());
+            cards.add(prio("HIGH-1", Priority.HIGH));
+            cards.add(prio("CRIT-1", Priority.CRITICAL));
+            cards.add(prio("MED-SHORT-2", Priority.MEDIUM));
+            o.submit(dev.orquestra.Backlog.of("test", cards));
+            Engines.awaitTrue(() -> o.queues().stream().mapToInt(q -> q.queued()).sum() == 6);
+            gate.complete(WorkResult.succeeded(List.of(), Usage.ZERO));
+            assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
+            assertThat(agent.cardsCalled()).containsExactly("GATE", "CRIT-1", "HIGH-1", "MED-LONG", "MED-SHORT",
+                    "MED-SHORT-2", "LOW-1", "MED-LONG-CHILD", "MED-LONG-GRANDCHILD");
+        }
+    }
+
+    @Test
+    void poolLimitIsNeverExceededUnderLoad() {
+        ProbeAgent agent = new ProbeAgent().answering(order -> {
+            CompletableFuture<WorkResult> done = new CompletableFuture<>();
+            TIMER.schedule(() -> done.complete(WorkResult.succeeded(List.of(), Usage.ZERO)),
+                    ThreadLocalRandom.current().nextInt(1, 8), TimeUnit.MILLISECONDS);
+            return done;
+        });
+        List<CardSpec> cards = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            cards.add(card("L-" + i));
+        }
+        try (Orquestra o = engine().owners(Role.BACKEND, agent, 3).build()) {
+            o.submit(dev.orquestra.Backlog.of("load", cards));
+            assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
+            assertThat(agent.orders()).hasSize(120);
+            assertThat(agent.maxRunning()).isEqualTo(3);
+            assertThat(o.status().count(CardStatus.DONE)).isEqualTo(120);
+        }
+    }
+
+    @Test
+    void twoEnginesRunSideBySideInOneJvm() {
+        ProbeAgent a = new ProbeAgent();
+        ProbeAgent b = new ProbeAgent();
+        try (Orquestra first = engine().name("first").owners(Role.BACKEND, a, 2).build();
+             Orquestra second = engine().name("second").owners(Role.BACKEND, b, 2).build()) {
+            first.submit(backlog(card("X-1"), card("X-2", "X-1")));
+            second.submit(backlog(card("Y-1")));
+            assertThat(first.awaitQuiescence(Engines.WAIT)).isTrue();
+            assertThat(second.awaitQuiescence(Engines.WAIT)).isTrue();
+            assertThat(a.cardsCalled()).containsExactly("X-1", "X-2");
+            assertThat(b.cardsCalled()).containsExactly("Y-1");
+        }
+    }
+
+    private static CardSpec prio(String id, Priority p) {
+        return CardSpec.builder(id, Role.BACKEND).priority(p).build();
+    }
+}
