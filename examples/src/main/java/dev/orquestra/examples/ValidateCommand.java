@@ -1,0 +1,69 @@
+package dev.orquestra.examples;
+
+import dev.orquestra.Backlog;
+import dev.orquestra.BacklogException;
+import dev.orquestra.BacklogProblem;
+import dev.orquestra.BacklogReader;
+import dev.orquestra.CardSpec;
+import dev.orquestra.DependencyGraph;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code validate --backlog FILE}: checks a backlog without running it. A valid backlog prints one
+ * summary line (exit 0); a bad one prints every problem on stderr, one per line, each starting with
+ * the card id it concerns or {@code line:column} for malformed JSON (exit 2).
+ */
+@Command(name = "validate", description = "Checks a backlog_master.json without running it.")
+final class ValidateCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--backlog", required = true, paramLabel = "FILE", description = "the backlog to check")
+    private Path backlog;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!Files.isRegularFile(backlog)) {
+            err.println(backlog + ": no such file");
+            return OrquestraExample.BAD_INPUT;
+        }
+        try {
+            Backlog b = BacklogReader.standard().read(backlog);
+            DependencyGraph graph = b.graph();
+            int longest = 0;
+            for (CardSpec c : b.cards()) {
+                longest = Math.max(longest, graph.criticalPath(c.id()));
+            }
+            TreeSet<String> roles = new TreeSet<>();
+            b.cards().forEach(c -> roles.add(c.owner().name()));
+            out.printf("OK %s: project '%s', %d cards, roles %s, longest dependency chain %d%n", backlog,
+                    b.project(), b.cards().size(), String.join(",", roles), b.cards().isEmpty() ? 0 : longest + 1);
+            return OrquestraExample.OK;
+        } catch (BacklogException e) {
+            for (BacklogProblem p : e.problems()) {
+                err.println(p);
+            }
+            err.printf("%s: refused, %d problem%s%n", backlog, e.problems().size(), e.problems().size() == 1 ? "" : "s");
+            return OrquestraExample.BAD_INPUT;
+        } catch (NoSuchFileException e) {
+            err.println(backlog + ": no such file");
+            return OrquestraExample.BAD_INPUT;
+        } catch (IOException e) {
+            err.println(backlog + ": cannot be read: " + e.getMessage());
+            return OrquestraExample.FAILURE;
+        }
+    }
+}
