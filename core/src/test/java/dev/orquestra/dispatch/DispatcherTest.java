@@ -69,11 +69,12 @@ class DispatcherTest {
                 Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(10), true));
         d.tell(new Dispatcher.Enqueue(item("low", 3, CompletableFuture.completedFuture("l"), card.getRef(), 1)));
         d.tell(new Dispatcher.Enqueue(item("high", 7, CompletableFuture.completedFuture("h"), card.getRef(), 2)));
-        d.tell(new Dispatcher.Enqueue(item("high", 7, CompletableFuture.completedFuture("dup"), card.getRef(), 3)));
+        // the same work asked again (a restarted card): the newest request replaces the queued one
+        d.tell(new Dispatcher.Enqueue(item("high", 7, CompletableFuture.completedFuture("again"), card.getRef(), 3)));
         card.expectNoMessage(Duration.ofMillis(200));
         d.tell(new Dispatcher.Release());
-        assertThat(card.receiveSeveralMessages(4)).containsExactly(new CallReport.Started(2),
-                new CallReport.Succeeded(2, "h"), new CallReport.Started(1), new CallReport.Succeeded(1, "l"));
+        assertThat(card.receiveSeveralMessages(4)).containsExactly(new CallReport.Started(3),
+                new CallReport.Succeeded(3, "again"), new CallReport.Started(1), new CallReport.Succeeded(1, "l"));
         card.expectNoMessage(Duration.ofMillis(100));
     }
 

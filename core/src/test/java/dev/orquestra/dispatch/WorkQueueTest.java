@@ -52,12 +52,12 @@ class WorkQueueTest {
     }
 
     @Test
-    void aKeyIsQueuedOnceAndCanBeRemoved() {
+    void aKeyIsQueuedOnceTheNewestRequestWinsAndItCanBeRemoved() {
         WorkQueue<String> q = new WorkQueue<>(AGING);
         assertThat(q.offer("k", 5, 0, T0, 0, "one")).isTrue();
         assertThat(q.offer("k", 9, 0, T0, 0, "two")).isFalse();
         assertThat(q.size()).isEqualTo(1);
-        assertThat(q.remove("k")).map(WorkQueue.Entry::item).hasValue("one");
+        assertThat(q.remove("k")).map(WorkQueue.Entry::item).hasValue("two");
         assertThat(q.remove("k")).isEmpty();
         assertThat(q.poll(T0)).isEmpty();
     }

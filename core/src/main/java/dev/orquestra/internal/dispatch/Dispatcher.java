@@ -25,7 +25,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     public sealed interface Command {
     }
 
-    /** Queue an item; ignored when an item with the same key is already queued. */
+    /** Queue an item; it replaces an item queued under the same key. */
     public record Enqueue(WorkItem item) implements Command {
     }
 

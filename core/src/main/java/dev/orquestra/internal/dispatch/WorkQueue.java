@@ -54,17 +54,21 @@ public final class WorkQueue<T> {
         this.agingNanos = agingInterval.toNanos();
     }
 
-    /** Queues an item; returns false (and changes nothing) when an item with the same key is queued. */
+    /**
+     * Queues an item. An item already queued under the same key is replaced (the newest request for a
+     * piece of work wins: it comes from the requester that is alive now); returns false in that case.
+     */
     public boolean offer(String key, int priority, int criticalPath, Instant enqueuedAt, long ordinal, T item) {
-        if (byKey.containsKey(key)) {
-            return false;
+        Entry<T> previous = byKey.get(key);
+        if (previous != null) {
+            remove(previous);
         }
         Entry<T> e = new Entry<>(key, priority, criticalPath, enqueuedAt, ordinal, item);
         byKey.put(key, e);
         Level<T> level = levels.computeIfAbsent(priority, p -> new Level<>());
         level.byPath.add(e);
         level.byAge.add(e);
-        return true;
+        return previous == null;
     }
 
     /** Takes the next item to run at time {@code now}, if any. */
