@@ -104,12 +104,18 @@ public sealed interface CardEvent {
         }
     }
 
-    /** A call's retries ran out; a dead-letter record is kept. */
-    record DeadLettered(CardId cardId, Instant at, String stage, String error, int tries) implements CardEvent {
+    /**
+     * A call's retries ran out; a dead-letter record is kept.
+     *
+     * @param usage what the last try consumed, if it reported anything
+     */
+    record DeadLettered(CardId cardId, Instant at, String stage, String error, int tries, Usage usage)
+            implements CardEvent {
         public DeadLettered {
             requireBasics(cardId, at);
             Objects.requireNonNull(stage, "stage");
             Objects.requireNonNull(error, "error");
+            usage = usage == null ? Usage.ZERO : usage;
         }
     }
 

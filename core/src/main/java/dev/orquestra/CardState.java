@@ -193,6 +193,7 @@ public record CardState(
             d.deadLetters = new ArrayList<>(deadLetters);
             d.deadLetters.add(new DeadLetter(cardId, attempt, e.stage(), e.error(), e.tries(), at));
             d.lastError = e.error();
+            d.usage = d.usage.plus(e.usage());
         } else if (event instanceof CardEvent.Failed e) {
             moveTo(event, CardStatus.FAILED, d);
             d.lastError = e.error();

@@ -76,6 +76,16 @@ public final class InMemoryStore implements Store {
         return Optional.empty();
     }
 
+    /** The first sequence number of every recovery replay of an entity (for tests of snapshot use). */
+    public List<Long> replayStarts(String persistenceId) {
+        return storage.replayStarts(persistenceId);
+    }
+
+    /** The sequence numbers at which an entity has snapshots (for tests). */
+    public List<Long> snapshotSequenceNrs(String persistenceId) {
+        return storage.snapshotSequenceNrs(persistenceId);
+    }
+
     /** Events stored so far. */
     public int eventCount() {
         return storage.size();

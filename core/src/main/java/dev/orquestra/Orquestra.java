@@ -111,8 +111,31 @@ public final class Orquestra implements AutoCloseable {
     public int submit(Backlog backlog) {
         Objects.requireNonNull(backlog, "backlog");
         requireOpen();
+        requireAgentsFor(backlog.cards());
+        return awaitStatus(AskPattern.askWithStatus(orchestrator,
+                (ActorRef<StatusReply<Integer>> r) -> new Orchestrator.Submit(backlog, r), askTimeout, system.scheduler()));
+    }
+
+    /**
+     * Adds cards to the backlog already submitted; they may depend on its cards and on each other,
+     * and are checked against the live graph like a submitted backlog.
+     *
+     * @return the number of cards added
+     * @throws BacklogException listing every problem; nothing is added
+     * @throws IllegalArgumentException when no backlog was submitted yet
+     */
+    public int addCards(List<CardSpec> cards) {
+        Objects.requireNonNull(cards, "cards");
+        requireOpen();
+        requireAgentsFor(cards);
+        return awaitStatus(AskPattern.askWithStatus(orchestrator,
+                (ActorRef<StatusReply<Integer>> r) -> new Orchestrator.AddCards(List.copyOf(cards), r), askTimeout,
+                system.scheduler()));
+    }
+
+    private void requireAgentsFor(List<CardSpec> cards) {
         List<BacklogProblem> problems = new ArrayList<>();
-        for (CardSpec card : backlog.cards()) {
+        for (CardSpec card : cards) {
             if (!engine.agents().containsKey(card.owner())) {
                 problems.add(new BacklogProblem(card.id().value(), "owner", "no agent is registered for role "
                         + card.owner() + " (registered: " + new TreeMap<>(engine.agents()).keySet() + ")"));
@@ -121,8 +144,6 @@ public final class Orquestra implements AutoCloseable {
         if (!problems.isEmpty()) {
             throw new BacklogException(problems);
         }
-        return awaitStatus(AskPattern.askWithStatus(orchestrator,
-                (ActorRef<StatusReply<Integer>> r) -> new Orchestrator.Submit(backlog, r), askTimeout, system.scheduler()));
     }
 
     /**
@@ -189,8 +210,13 @@ public final class Orquestra implements AutoCloseable {
 
     private CardState stateOf(CardId id, Orchestrator.CardHandle handle) {
         if (handle.actor().isPresent()) {
-            return await(AskPattern.ask(handle.actor().get(), (ActorRef<CardState> r) -> new CardEntity.GetState(r),
-                    askTimeout, system.scheduler()));
+            try {
+                return await(AskPattern.ask(handle.actor().get(), (ActorRef<CardState> r) -> new CardEntity.GetState(r),
+                        askTimeout, system.scheduler()));
+            } catch (RuntimeException stopped) {
+                // the card finished and stopped between the lookup and the question: its journal knows
+                LOG.debug("card {} stopped before answering; reading its journal", id, stopped);
+            }
         }
         return CardState.replay(id, engine.policy().maxAttempts(), history(id));
     }
@@ -326,22 +352,26 @@ public final class Orquestra implements AutoCloseable {
     public Subscription subscribe(Consumer<? super CardEvent> listener) {
         Objects.requireNonNull(listener, "listener");
         requireOpen();
+        return attach(system, engine.publisher(), listener, "subscriber-" + subscriptions.incrementAndGet());
+    }
+
+    private static Subscription attach(ActorSystem<?> system, EventPublisher publisher,
+                                       Consumer<? super CardEvent> listener, String name) {
         ActorRef<CardEvent> subscriber = system.systemActorOf(Behaviors.receive(CardEvent.class)
-                        .onAnyMessage(event -> {
-                            try {
-                                listener.accept(event);
-                            } catch (RuntimeException e) {
-                                LOG.warn("An event listener threw on {} of {}; it keeps receiving events",
-                                        event.name(), event.cardId(), e);
-                            }
-                            return Behaviors.same();
-                        }).build(), "subscriber-" + subscriptions.incrementAndGet(),
-                DispatcherSelector.blocking());
-        engine.publisher().add(subscriber);
+                .onAnyMessage(event -> {
+                    try {
+                        listener.accept(event);
+                    } catch (RuntimeException e) {
+                        LOG.warn("An event listener threw on {} of {}; it keeps receiving events",
+                                event.name(), event.cardId(), e);
+                    }
+                    return Behaviors.same();
+                }).build(), name, DispatcherSelector.blocking());
+        publisher.add(subscriber);
         AtomicBoolean cancelled = new AtomicBoolean();
         return () -> {
             if (cancelled.compareAndSet(false, true)) {
-                engine.publisher().remove(subscriber);
+                publisher.remove(subscriber);
             }
         };
     }
@@ -511,8 +541,18 @@ public final class Orquestra implements AutoCloseable {
         private boolean paused;
         private Duration askTimeout = Duration.ofSeconds(30);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private final List<Consumer<? super CardEvent>> listeners = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * A listener attached before the engine starts, so it receives every event from the first one
+         * after recovery (see {@link Orquestra#subscribe} for how listeners are called).
+         */
+        public Builder listener(Consumer<? super CardEvent> value) {
+            listeners.add(Objects.requireNonNull(value, "listener"));
+            return this;
         }
 
         /**
@@ -682,8 +722,12 @@ public final class Orquestra implements AutoCloseable {
                     "orquestra-" + name, systemConfig);
             try {
                 chosen.open(system);
+                EventPublisher publisher = new EventPublisher();
+                for (int i = 0; i < listeners.size(); i++) {
+                    attach(system, publisher, listeners.get(i), "listener-" + i);
+                }
                 EngineContext settings = new EngineContext(name, clock, policy, boundPipeline, Map.copyOf(bound),
-                        boundDebugger, Map.of(), new EventPublisher());
+                        boundDebugger, Map.of(), publisher);
                 CompletionStage<EngineGuardian.Started> started = AskPattern.ask(system,
                         (ActorRef<EngineGuardian.Started> r) -> new EngineGuardian.StartEngine(settings, Map.copyOf(pools),
                                 debuggerPool, paused, r), askTimeout, system.scheduler());

@@ -78,7 +78,7 @@ class BacklogCheckpointTest {
                 new CardEvent.WorkStarted(id, at(2), 1),
                 new CardEvent.RetryScheduled(id, at(3), "owner", 1, "timeout", at(4), Usage.of(100, 0, "0.001")),
                 new CardEvent.SoftTimeLimitReached(id, at(5), "owner"),
-                new CardEvent.DeadLettered(id, at(6), "owner", "timeout", 2),
+                new CardEvent.DeadLettered(id, at(6), "owner", "timeout", 2, Usage.ZERO),
                 new CardEvent.Failed(id, at(6), "owner", "timeout"),
                 new CardEvent.CorrectionStarted(id, at(7), 2, List.of("owner failed: timeout"), Map.of(), null),
                 new CardEvent.Queued(id, at(7)),

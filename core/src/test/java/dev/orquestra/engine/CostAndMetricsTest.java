@@ -75,6 +75,9 @@ class CostAndMetricsTest {
             // attempt 2 went over budget as soon as the owner reported its cost: no validator ran on it
             assertThat(b1.validationHistory()).allMatch(r -> r.attempt() == 1);
             assertThat(Engines.eventNames(o, "B-1")).endsWith("WorkSubmitted", "Rejected", "Escalated", "ReviewRequested");
+            // a card awaiting review counts once in the totals, not as settled and as running
+            assertThat(o.metrics().totalCostUsd()).isEqualByComparingTo("0.60");
+            assertThat(o.status().costUsd()).isEqualByComparingTo("0.60");
         }
     }
 

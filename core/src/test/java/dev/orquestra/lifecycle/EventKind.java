@@ -76,7 +76,7 @@ enum EventKind {
     DEAD_LETTERED(null) {
         @Override
         CardEvent make(CardState s, Instant at) {
-            return new CardEvent.DeadLettered(s.cardId(), at, "owner", "boom", 4);
+            return new CardEvent.DeadLettered(s.cardId(), at, "owner", "boom", 4, Usage.of(100, 0, "0.002"));
         }
     },
     FAILED(CardStatus.FAILED) {

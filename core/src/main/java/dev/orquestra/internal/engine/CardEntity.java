@@ -36,7 +36,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -126,7 +125,7 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     private CardEntity(EngineContext engine, ActorContext<Command> context, TimerScheduler<Command> timers,
                        CardSpec spec, int criticalPath, long ordinal, ActorRef<Orchestrator.Command> orchestrator) {
         super(PersistenceId.ofUniqueId(engine.cardPersistenceId(spec.id())),
-                SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+                JournalFailures.RESTART);
         this.engine = engine;
         this.context = context;
         this.timers = timers;
@@ -363,7 +362,7 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
         }
         String reason = stage + " failed after " + (retries + 1) + " tries: " + error;
         List<CardEvent> events = new ArrayList<>();
-        events.add(new CardEvent.DeadLettered(spec.id(), at, stage, error, retries + 1));
+        events.add(new CardEvent.DeadLettered(spec.id(), at, stage, error, retries + 1, usage));
         if (stage.equals(OWNER)) {
             events.add(new CardEvent.Failed(spec.id(), at, OWNER, error));
             return setback(state, events);

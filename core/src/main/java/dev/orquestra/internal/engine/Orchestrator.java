@@ -25,9 +25,9 @@ import java.util.Optional;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
@@ -59,6 +59,10 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
 
     /** Add a backlog's cards; replies with the number of cards added, or the backlog's problems. */
     public record Submit(Backlog backlog, ActorRef<StatusReply<Integer>> replyTo) implements Command {
+    }
+
+    /** Add cards to the backlog already submitted; they may depend on its cards. */
+    public record AddCards(List<CardSpec> cards, ActorRef<StatusReply<Integer>> replyTo) implements Command {
     }
 
     /** Reply with the live actor of a card that can take commands (spawned if needed). */
@@ -113,6 +117,13 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     private record ChildStopped(CardId cardId) implements Command {
     }
 
+    /** A card has not confirmed its start in time (its first write may have failed): ask again. */
+    private record StartDue(CardId cardId) implements Command {
+    }
+
+    /** How long a card may take to confirm a start before it is asked again. */
+    private static final Duration START_CONFIRMATION = Duration.ofSeconds(5);
+
     // ------------------------------------------------------------------ events
 
     public interface Event extends CborSerializable {
@@ -136,6 +147,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
 
     private final EngineContext engine;
     private final ActorContext<Command> context;
+    private final TimerScheduler<Command> timers;
     private final boolean paused;
     private final Map<CardId, ActorRef<CardEntity.Command>> children = new HashMap<>();
     /** Cards started in this run and not settled, with their latest known status. */
@@ -148,11 +160,13 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     private boolean budgetExhausted;
     private int wakesPending = -1;
 
-    private Orchestrator(EngineContext engine, ActorContext<Command> context, boolean paused) {
+    private Orchestrator(EngineContext engine, ActorContext<Command> context, TimerScheduler<Command> timers,
+                         boolean paused) {
         super(PersistenceId.ofUniqueId(engine.orchestratorPersistenceId()),
-                SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+                JournalFailures.RESTART);
         this.engine = engine;
         this.context = context;
+        this.timers = timers;
         this.paused = paused;
     }
 
@@ -161,7 +175,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
      *               recording reviews without running agents)
      */
     public static Behavior<Command> create(EngineContext engine, boolean paused) {
-        return Behaviors.setup(ctx -> new Orchestrator(engine, ctx, paused));
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Orchestrator(engine, ctx, timers, paused)));
     }
 
     @Override
@@ -215,7 +229,14 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     @Override
     public CommandHandler<Command, Event, OrchestratorState> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
-                .onCommand(Submit.class, this::onSubmit)
+                .onCommand(Submit.class, (state, c) -> add(state, c.backlog(), c.backlog().cards(), c.replyTo()))
+                .onCommand(AddCards.class, (state, c) -> {
+                    if (state.project() == null) {
+                        c.replyTo().tell(StatusReply.error("submit a backlog before adding cards to it"));
+                        return Effect().none();
+                    }
+                    return add(state, null, c.cards(), c.replyTo());
+                })
                 .onCommand(CardUpdate.class, this::onCardUpdate)
                 .onCommand(Flush.class, (state, c) -> onFlush(state))
                 .onCommand(GetCard.class, this::onGetCard)
@@ -237,8 +258,12 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
                 })
                 .onCommand(StopStarting.class, (state, c) -> {
                     stopped = true;
-                    c.replyTo().tell(Done.getInstance());
-                    return Effect().none();
+                    if (pending.isEmpty()) {
+                        c.replyTo().tell(Done.getInstance());
+                        return Effect().none();
+                    }
+                    // record what cards reported before the engine goes away
+                    return Effect().persist(batch()).thenRun((OrchestratorState s) -> c.replyTo().tell(Done.getInstance()));
                 })
                 .onCommand(GetBacklog.class, (state, c) -> {
                     c.replyTo().tell(view(state));
@@ -248,42 +273,48 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
                     children.remove(c.cardId());
                     return Effect().none();
                 })
+                .onCommand(StartDue.class, (state, c) -> {
+                    if (active.get(c.cardId()) == state.settledStatus(c.cardId()) && !stopped) {
+                        context.getLog().debug("card {} did not confirm its start; asking again", c.cardId());
+                        start(state, c.cardId());
+                    }
+                    return Effect().none();
+                })
                 .build();
     }
 
     // ------------------------------------------------------------------ submit
 
-    private Effect<Event, OrchestratorState> onSubmit(OrchestratorState state, Submit c) {
-        Backlog backlog = c.backlog();
-        DependencyGraph merged;
+    /** Adds cards (of a backlog, or more cards to the one submitted), checked against the cards already there. */
+    private Effect<Event, OrchestratorState> add(OrchestratorState state, Backlog backlog, List<CardSpec> cards,
+                                                 ActorRef<StatusReply<Integer>> replyTo) {
         try {
-            merged = state.graph().plus(backlog.cards());
+            state.graph().plus(cards);
         } catch (BacklogException e) {
-            c.replyTo().tell(StatusReply.error(e));
+            replyTo.tell(StatusReply.error(e));
             return Effect().none();
         }
         Instant at = engine.clock().instant();
         List<Event> events = new ArrayList<>();
-        if (state.project() == null) {
+        if (state.project() == null && backlog != null) {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("metadata", backlog.metadata());
             fields.put("extraFields", backlog.extraFields());
             events.add(new BacklogAccepted(backlog.project(), Json.write(fields), at));
         }
-        List<CardSpec> cards = backlog.cards();
         for (int from = 0; from < cards.size(); from += CHUNK) {
             events.add(new CardsAdded(cards.subList(from, Math.min(cards.size(), from + CHUNK)).stream()
                     .map(SpecRecord::of).toList(), at));
         }
         if (events.isEmpty()) {
-            c.replyTo().tell(StatusReply.success(0));
+            replyTo.tell(StatusReply.success(0));
             return Effect().none();
         }
         return Effect().persist(events).thenRun((OrchestratorState s) -> {
             for (CardSpec spec : cards) {
                 startIfReady(s, spec.id());
             }
-            c.replyTo().tell(StatusReply.success(cards.size()));
+            replyTo.tell(StatusReply.success(cards.size()));
             checkQuiescence(s);
         });
     }
@@ -295,8 +326,11 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         liveCost.put(u.cardId(), u.summary().usage().costUsd());
         checkBudget(state);
         boolean settles = status.isTerminal() || status == CardStatus.AWAITING_HUMAN;
-        if (u.kind() == CardUpdate.Kind.STARTED && wakesPending > 0 && --wakesPending == 0) {
-            releaseDispatchers();
+        if (u.kind() == CardUpdate.Kind.STARTED) {
+            timers.cancel("start-" + u.cardId().value());
+            if (wakesPending > 0 && --wakesPending == 0) {
+                releaseDispatchers();
+            }
         }
         if (settles) {
             if (state.settledStatus(u.cardId()) != status) {
@@ -330,15 +364,21 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         if (pending.isEmpty()) {
             return Effect().none();
         }
-        List<Settlement> batch = new ArrayList<>(pending.size());
-        pending.forEach((id, summary) -> batch.add(new Settlement(id.value(), summary)));
-        pending.clear();
-        return Effect().persist(new CardsSettled(batch)).thenRun((OrchestratorState s) -> {
-            for (Settlement settlement : batch) {
+        CardsSettled batch = batch();
+        return Effect().persist(batch).thenRun((OrchestratorState s) -> {
+            for (Settlement settlement : batch.settlements()) {
                 afterSettled(s, CardId.of(settlement.cardId()), settlement.summary());
             }
             checkQuiescence(s);
         });
+    }
+
+    /** Takes the pending settlements as one event. */
+    private CardsSettled batch() {
+        List<Settlement> batch = new ArrayList<>(pending.size());
+        pending.forEach((id, summary) -> batch.add(new Settlement(id.value(), summary)));
+        pending.clear();
+        return new CardsSettled(batch);
     }
 
     private void afterSettled(OrchestratorState state, CardId id, CardSummary summary) {
@@ -347,9 +387,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
             return; // active again; already in 'active'
         }
         active.remove(id);
-        if (status.isTerminal()) {
-            liveCost.remove(id);
-        }
+        liveCost.remove(id); // its cost is now in the settled summary
         DependencyGraph graph = state.graph();
         if (status.satisfiesDependents()) {
             for (CardId dependent : graph.dependents(id)) {
@@ -383,18 +421,22 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     }
 
     private void start(OrchestratorState state, CardId id) {
-        active.put(id, CardStatus.TODO);
+        active.put(id, state.settledStatus(id)); // TODO, or AWAITING_HUMAN for a woken card until it reports
         cardRef(state, id).tell(new CardEntity.Start(engine.clock().instant(), context.getSelf().narrow()));
+        timers.startSingleTimer("start-" + id.value(), new StartDue(id), START_CONFIRMATION);
     }
 
     private void wakeAfterRecovery(OrchestratorState state) {
         if (paused) {
             return;
         }
+        // Wake every card that is not terminal and whose dependencies are met. That includes cards
+        // recorded as awaiting review: a review may have moved one on just before a crash, before its
+        // new status was recorded here, and only the card itself knows.
         int woken = 0;
         for (CardSpec spec : state.specs()) {
             CardId id = spec.id();
-            if (!state.settled().containsKey(id) && state.graph().isReady(id, state::settledStatus)) {
+            if (!state.isSettledTerminal(id) && state.graph().isReady(id, state::settledStatus)) {
                 start(state, id);
                 woken++;
             }
@@ -434,7 +476,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         }
         CardSpec spec = state.graph().spec(c.cardId());
         CardStatus known = knownStatus(state, c.cardId());
-        boolean reachable = !known.isTerminal() && known != CardStatus.TODO || children.containsKey(c.cardId());
+        boolean reachable = !known.isTerminal() && (known != CardStatus.TODO || children.containsKey(c.cardId()));
         Optional<ActorRef<CardEntity.Command>> actor = reachable ? Optional.of(cardRef(state, c.cardId()))
                 : Optional.empty();
         c.replyTo().tell(StatusReply.success(new CardHandle(spec, state.createdAt(c.cardId()), known, actor)));

@@ -83,7 +83,7 @@ public final class InMemoryJournal extends AsyncWriteJournal {
     @Override
     public Future<Void> doAsyncReplayMessages(String persistenceId, long fromSequenceNr, long toSequenceNr, long max,
                                               Consumer<PersistentRepr> replayCallback) {
-        for (InMemoryStorage.Stored s : storage.read(persistenceId, fromSequenceNr, toSequenceNr, max)) {
+        for (InMemoryStorage.Stored s : storage.replay(persistenceId, fromSequenceNr, toSequenceNr, max)) {
             replayCallback.accept(PersistentRepr.apply(s.payload(), s.sequenceNr(), s.persistenceId(), s.manifest(),
                     false, null, s.writerUuid()).withTimestamp(s.timestamp()));
         }

@@ -24,6 +24,7 @@ public final class InMemoryStorage {
     private final Map<String, Long> highest = new HashMap<>();
     private final List<Stored> all = new ArrayList<>();
     private final Map<String, List<SelectedSnapshot>> snapshots = new HashMap<>();
+    private final Map<String, List<Long>> replayStarts = new HashMap<>();
 
     synchronized void append(Stored s) {
         journals.computeIfAbsent(s.persistenceId(), k -> new ArrayList<>()).add(s);
@@ -33,6 +34,11 @@ public final class InMemoryStorage {
 
     synchronized long nextOffset() {
         return all.size() + 1L;
+    }
+
+    synchronized List<Stored> replay(String persistenceId, long from, long to, long max) {
+        replayStarts.computeIfAbsent(persistenceId, k -> new ArrayList<>()).add(from);
+        return read(persistenceId, from, to, max);
     }
 
     synchronized List<Stored> read(String persistenceId, long from, long to, long max) {
@@ -88,6 +94,16 @@ public final class InMemoryStorage {
             }
         }
         return out;
+    }
+
+    /** The first sequence number of every recovery replay of an entity so far (for tests). */
+    public synchronized List<Long> replayStarts(String persistenceId) {
+        return List.copyOf(replayStarts.getOrDefault(persistenceId, List.of()));
+    }
+
+    /** The sequence numbers of an entity's stored snapshots (for tests). */
+    public synchronized List<Long> snapshotSequenceNrs(String persistenceId) {
+        return snapshots.getOrDefault(persistenceId, List.of()).stream().map(s -> s.metadata().sequenceNr()).toList();
     }
 
     /** Events stored so far (for tests and benchmarks). */

@@ -1,0 +1,23 @@
+package dev.orquestra.internal.engine;
+
+import java.time.Duration;
+import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.slf4j.event.Level;
+
+/**
+ * How event-sourced actors survive a journal that cannot be written (database down, disk full): they
+ * restart with exponential backoff and recover from what was persisted, so nothing acknowledged is
+ * lost and work resumes by itself when the database returns. Restarts are logged at DEBUG: the store
+ * logs the outage once for the whole engine. After 50 restarts in a row an actor logs at ERROR.
+ */
+final class JournalFailures {
+
+    static final BackoffSupervisorStrategy RESTART = SupervisorStrategy
+            .restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)
+            .withLogLevel(Level.DEBUG)
+            .withCriticalLogLevel(Level.ERROR, 50);
+
+    private JournalFailures() {
+    }
+}
