@@ -1,0 +1,2 @@
+/** Implementation of the JDBC stores. <strong>Not API.</strong> */
+package dev.orquestra.persistence.internal;
