@@ -6,6 +6,7 @@ import dev.orquestra.internal.dispatch.BlockingCalls;
 import dev.orquestra.internal.dispatch.Dispatcher;
 import dev.orquestra.internal.engine.CardEntity;
 import dev.orquestra.internal.engine.CardSummary;
+import dev.orquestra.internal.engine.CheckpointWriter;
 import dev.orquestra.internal.engine.EngineContext;
 import dev.orquestra.internal.engine.EngineGuardian;
 import dev.orquestra.internal.engine.EventPublisher;
@@ -79,11 +80,13 @@ public final class Orquestra implements AutoCloseable {
     private final Duration askTimeout;
     private final Duration shutdownTimeout;
     private final ExecutorService ownedExecutor;
+    private final CheckpointWriter checkpoints;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger subscriptions = new AtomicInteger();
 
     private Orquestra(ActorSystem<EngineGuardian.Command> system, EngineGuardian.Started started, Store store,
-                      Duration askTimeout, Duration shutdownTimeout, ExecutorService ownedExecutor) {
+                      Duration askTimeout, Duration shutdownTimeout, ExecutorService ownedExecutor, Path checkpointFile,
+                      int checkpointEvery) {
         this.system = system;
         this.engine = started.engine();
         this.orchestrator = started.orchestrator();
@@ -91,6 +94,11 @@ public final class Orquestra implements AutoCloseable {
         this.askTimeout = askTimeout;
         this.shutdownTimeout = shutdownTimeout;
         this.ownedExecutor = ownedExecutor;
+        this.checkpoints = new CheckpointWriter(checkpointFile, checkpointEvery, engine.cardTag(),
+                engine.policy().maxAttempts(), store.reader(system), this::view, engine.clock());
+        if (checkpointFile != null && checkpointEvery > 0) {
+            attach(system, engine.publisher(), checkpoints::onEvent, "checkpoints");
+        }
     }
 
     /** A builder with every default; see each setter. */
@@ -314,19 +322,8 @@ public final class Orquestra implements AutoCloseable {
 
     /** The backlog with every card's live state, as a seed-format checkpoint. */
     public BacklogCheckpoint checkpoint() {
-        Orchestrator.BacklogView view = view();
-        if (view.project() == null) {
-            throw new IllegalStateException("nothing was submitted yet");
-        }
-        List<CardReport> reports = new ArrayList<>(view.cards().size());
-        for (CardSpec spec : view.cards()) {
-            CardId id = spec.id();
-            boolean started = view.settled().containsKey(id) || view.live().containsKey(id);
-            CardState state = started ? CardState.replay(id, engine.policy().maxAttempts(), history(id))
-                    : CardState.initial(id, engine.policy().maxAttempts());
-            reports.add(CardReport.of(spec, state, view.createdAt().get(id)));
-        }
-        return BacklogCheckpoint.of(backlogOf(view), reports, engine.clock().instant());
+        requireOpen();
+        return checkpoints.current(askTimeout.multipliedBy(4));
     }
 
     private Orchestrator.BacklogView view() {
@@ -422,6 +419,8 @@ public final class Orquestra implements AutoCloseable {
             q.tell(new Dispatcher.Hold());
             q.tell(new Dispatcher.CancelRunning("the engine is closing"));
         }
+        checkpoints.writeNow(Duration.ofNanos(Math.max(1, remaining(deadline))));
+        checkpoints.close();
         system.terminate();
         try {
             system.getWhenTerminated().toCompletableFuture().get(Math.max(1, remaining(deadline)), TimeUnit.NANOSECONDS);
@@ -542,8 +541,33 @@ public final class Orquestra implements AutoCloseable {
         private Duration askTimeout = Duration.ofSeconds(30);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private final List<Consumer<? super CardEvent>> listeners = new ArrayList<>();
+        private int checkpointEvery = 10;
+        private Path checkpointFile;
 
         private Builder() {
+        }
+
+        /**
+         * Write a seed-format checkpoint ({@code backlog_master.json}) every {@code approvals} approvals
+         * and on close (default 10, as in the seed; 0 writes none). The journal stays the source of
+         * truth; a checkpoint is for tools built for the seed. Each checkpoint reads only the events
+         * written since the previous one, but keeps every started card's state in memory.
+         */
+        public Builder checkpointEvery(int approvals) {
+            if (approvals < 0) {
+                throw new IllegalArgumentException("checkpointEvery must not be negative, was " + approvals);
+            }
+            this.checkpointEvery = approvals;
+            return this;
+        }
+
+        /**
+         * Where checkpoints are written (default {@code backlog_master.json} in the store's directory;
+         * a store without a directory, such as the in-memory one, writes none unless this is set).
+         */
+        public Builder checkpointFile(Path value) {
+            this.checkpointFile = Objects.requireNonNull(value, "checkpointFile").toAbsolutePath();
+            return this;
         }
 
         /**
@@ -734,7 +758,9 @@ public final class Orquestra implements AutoCloseable {
                 EngineGuardian.Started s = started.toCompletableFuture().get(askTimeout.toMillis(), TimeUnit.MILLISECONDS);
                 LOG.info("Orquestra '{}' started on {} with roles {}, pipeline {}", name, chosen.describe(),
                         pools, boundPipeline);
-                return new Orquestra(system, s, chosen, askTimeout, shutdownTimeout, owned);
+                Path checkpoint = checkpointFile != null ? checkpointFile
+                        : chosen.directory().map(d -> d.resolve("backlog_master.json")).orElse(null);
+                return new Orquestra(system, s, chosen, askTimeout, shutdownTimeout, owned, checkpoint, checkpointEvery);
             } catch (Exception e) {
                 system.terminate();
                 if (owned != null) {

@@ -1,0 +1,78 @@
+package dev.orquestra.engine;
+
+import static dev.orquestra.engine.Engines.card;
+import static dev.orquestra.engine.Engines.engine;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.orquestra.Backlog;
+import dev.orquestra.BacklogCheckpoint;
+import dev.orquestra.CardId;
+import dev.orquestra.CardReport;
+import dev.orquestra.CardSpec;
+import dev.orquestra.CardStatus;
+import dev.orquestra.Orquestra;
+import dev.orquestra.Pipeline;
+import dev.orquestra.Role;
+import dev.orquestra.Verdict;
+import dev.orquestra.testkit.ProbeAgent;
+import dev.orquestra.testkit.Verdicts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Seed-format checkpoints: every N approvals and on close, read back with their live state. */
+class CheckpointTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void checkpointsAreWrittenEveryNApprovalsAndOnClose() throws Exception {
+        Path file = dir.resolve("backlog_master.json");
+        List<CardSpec> cards = new ArrayList<>();
+        for (int i = 1; i <= 7; i++) {
+            cards.add(card("CK-" + i));
+        }
+        Pipeline pipeline = Pipeline.defaults(Verdicts.passing(), Verdicts.by(s -> s.card().id().value().equals("CK-3")
+                && s.attempt() == 1 ? Verdict.fail("llm-judge", "thin tests").withScore(6) : Verdict.pass("llm-judge").withScore(9)),
+                Verdicts.passing());
+        Orquestra o = engine().owners(Role.BACKEND, new ProbeAgent(), 2).pipeline(pipeline)
+                .checkpointEvery(3).checkpointFile(file).build();
+        try {
+            o.submit(new Backlog("checkpoints", cards, Map.of("phase", "Fase 1"), Map.of("owner_team", "squad-a")));
+            assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
+            await().atMost(Engines.WAIT).until(() -> Files.exists(file));
+        } finally {
+            o.close();
+        }
+        BacklogCheckpoint written = BacklogCheckpoint.read(file);
+        assertThat(written.backlog().project()).isEqualTo("checkpoints");
+        assertThat(written.backlog().metadata()).containsEntry("phase", "Fase 1").containsEntry("total_cards", 7);
+        assertThat(written.backlog().extraFields()).containsEntry("owner_team", "squad-a");
+        assertThat(written.reports()).extracting(CardReport::status).containsOnly(CardStatus.DONE);
+        CardReport ck3 = written.report(CardId.of("CK-3"));
+        assertThat(ck3.attempt()).isEqualTo(2);
+        assertThat(ck3.corrections()).extracting(c -> c.id()).containsExactly("CK-3-CORR-2");
+        assertThat(ck3.completedAt()).isNotNull();
+        assertThat(ck3.validationHistory()).hasSize(6);
+        assertThat(Files.list(dir)).as("no temporary file is left behind").containsExactly(file);
+    }
+
+    @Test
+    void checkpointOnDemandHasTheSameContentAsTheExport() throws Exception {
+        try (Orquestra o = engine().owners(Role.BACKEND, new ProbeAgent(), 2).build()) {
+            o.submit(Backlog.of("demand", List.of(card("DM-1"), card("DM-2", "DM-1"))));
+            assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
+            BacklogCheckpoint now = o.checkpoint();
+            assertThat(now.reports()).extracting(CardReport::status).containsOnly(CardStatus.DONE);
+            Path out = dir.resolve("export.json");
+            o.export(out);
+            assertThat(BacklogCheckpoint.read(out).reports()).isEqualTo(o.checkpoint().reports());
+        }
+    }
+}
