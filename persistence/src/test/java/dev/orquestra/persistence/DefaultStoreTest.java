@@ -1,0 +1,37 @@
+package dev.orquestra.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.orquestra.Orquestra;
+import dev.orquestra.persistence.internal.H2DefaultStore;
+import java.nio.file.Path;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+/** With this module on the class path, an engine without a store uses H2 under ./orquestra-data. */
+class DefaultStoreTest {
+
+    @Test
+    void theDefaultStoreIsH2UnderOrquestraData() {
+        var providers = ServiceLoader.load(Orquestra.DefaultStoreProvider.class).stream().toList();
+        assertThat(providers).extracting(p -> p.type().getName()).containsExactly(H2DefaultStore.class.getName());
+        var store = providers.get(0).get().defaultStore();
+        assertThat(store.describe()).isEqualTo("H2 file " + Path.of("orquestra-data").toAbsolutePath().normalize());
+        assertThat(store.directory()).hasValue(Path.of("orquestra-data").toAbsolutePath().normalize());
+        assertThat(store.pekkoConfig().getString("pekko-persistence-jdbc.shared-databases.orquestra.db.url"))
+                .contains(";WRITE_DELAY=0").contains(";DATABASE_TO_UPPER=false").contains(";DB_CLOSE_ON_EXIT=FALSE");
+        assertThat(store.pekkoConfig().getBoolean("jdbc-read-journal.add-shutdown-hook"))
+                .as("no JVM shutdown hook behind the user's back").isFalse();
+    }
+
+    @Test
+    void badStoreSettingsAreRefusedNamingTheValue() {
+        assertThatThrownBy(() -> JdbcStore.postgres("jdbc:mysql://x/y", "u", "p"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jdbc:mysql://x/y");
+        assertThatThrownBy(() -> JdbcStore.h2(Path.of("/tmp/a;b")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/tmp/a;b");
+        assertThatThrownBy(() -> JdbcStore.h2(Path.of("x")).withConnections(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 0");
+    }
+}
