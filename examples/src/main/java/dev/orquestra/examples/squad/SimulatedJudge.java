@@ -7,16 +7,11 @@ import dev.orquestra.Verdict;
 import dev.orquestra.examples.squad.Findings.Finding;
 import dev.orquestra.examples.squad.SquadSettings.Trouble;
 import dev.orquestra.spi.Submission;
-import dev.orquestra.spi.Validator;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -31,39 +26,22 @@ import java.util.concurrent.ScheduledExecutorService;
  * scores over 8.0–9.8. Which critiques a card gets is the card's own (rolled with attempt 0), so a
  * card that fails twice fails for the same reasons, which is what calls the debugger in.
  */
-public final class SimulatedJudge implements Validator {
+public final class SimulatedJudge extends SimulatedCheck {
 
     /** The name of this check, in its verdicts and its dice. */
     public static final String STAGE = SquadSettings.JUDGE;
-
-    private final SquadSettings settings;
-    private final Path dataDir;
-    private final ScheduledExecutorService scheduler;
 
     /**
      * @param dataDir   the data directory, where the judge reads the correction notes of the artifacts
      * @param scheduler runs the check when its latency has passed; the caller owns it
      */
     public SimulatedJudge(SquadSettings settings, Path dataDir, ScheduledExecutorService scheduler) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
-        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        super(STAGE, settings, dataDir, scheduler);
     }
 
     @Override
-    public CompletionStage<Verdict> validate(Submission submission) {
-        Objects.requireNonNull(submission, "submission");
-        String id = submission.card().id().value();
-        Dice dice = Dice.of(settings.seed(), id, submission.attempt(), STAGE);
-        Duration latency = settings.validatorLatency().sample(dice.roll("latency"));
-        SquadSettings.TokenRange range = settings.tokens(STAGE);
-        Usage usage = settings.price(STAGE).usage(range.input(dice), range.output(dice));
-        return SimulatedCall.after(scheduler, latency, submission.cancellation(),
-                () -> verdict(submission, Guidance.inArtifacts(dataDir, submission.artifacts()), usage),
-                reason -> {
-                    throw new CancellationException("llm-judge of " + submission.idempotencyKey() + " stopped: "
-                            + reason);
-                });
+    Verdict judge(Submission submission, Usage usage) {
+        return verdict(submission, Guidance.inArtifacts(dataDir, submission.artifacts()), usage);
     }
 
     /** The verdict on a submission carrying the given guidance: a pure function of both. */

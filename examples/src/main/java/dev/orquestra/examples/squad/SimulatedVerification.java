@@ -5,21 +5,16 @@ import dev.orquestra.CardSpec;
 import dev.orquestra.Usage;
 import dev.orquestra.Verdict;
 import dev.orquestra.spi.Submission;
-import dev.orquestra.spi.Validator;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -33,38 +28,22 @@ import java.util.concurrent.ScheduledExecutorService;
  * {@code (seed, card, attempt, "verification")}, so it judges the same work the same way every time.
  * Usage is small: a cheap model reads the files.
  */
-public final class SimulatedVerification implements Validator {
+public final class SimulatedVerification extends SimulatedCheck {
 
     /** The name of this check, in its verdicts and its dice. */
     public static final String STAGE = SquadSettings.VERIFICATION;
-
-    private final SquadSettings settings;
-    private final Path dataDir;
-    private final ScheduledExecutorService scheduler;
 
     /**
      * @param dataDir   the data directory the owners write {@code app-artefacts/} into
      * @param scheduler runs the check when its latency has passed; the caller owns it
      */
     public SimulatedVerification(SquadSettings settings, Path dataDir, ScheduledExecutorService scheduler) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
-        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        super(STAGE, settings, dataDir, scheduler);
     }
 
     @Override
-    public CompletionStage<Verdict> validate(Submission submission) {
-        Objects.requireNonNull(submission, "submission");
-        Dice dice = Dice.of(settings.seed(), submission.card().id().value(), submission.attempt(), STAGE);
-        Duration latency = settings.validatorLatency().sample(dice.roll("latency"));
-        SquadSettings.TokenRange range = settings.tokens(STAGE);
-        Usage usage = settings.price(STAGE).usage(range.input(dice), range.output(dice));
-        return SimulatedCall.after(scheduler, latency, submission.cancellation(),
-                () -> verdict(submission.card(), submission.artifacts(), usage),
-                reason -> {
-                    throw new CancellationException("verification of " + submission.idempotencyKey() + " stopped: "
-                            + reason);
-                });
+    Verdict judge(Submission submission, Usage usage) {
+        return verdict(submission.card(), submission.artifacts(), usage);
     }
 
     private Verdict verdict(CardSpec card, List<Artifact> artifacts, Usage usage) {

@@ -15,6 +15,7 @@ import dev.orquestra.Role;
 import dev.orquestra.Usage;
 import dev.orquestra.examples.squad.SquadSettings.RoleOdds;
 import dev.orquestra.examples.squad.SquadSettings.TokenRange;
+import dev.orquestra.internal.dispatch.Signal;
 import dev.orquestra.spi.WorkResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -209,7 +210,7 @@ class SimulatedOwnerTest {
     void itNeverBlocksTheCallerAndStopsWhenCancelled() throws IOException {
         SquadSettings slow = flawless().ownerLatency(SquadSettings.Latency.ofMillis(60_000, 60_000)).build();
         Squad squad = Squad.create(slow, dir, scheduler);
-        SquadFixtures.Signal signal = new SquadFixtures.Signal();
+        Signal signal = new Signal();
         CompletableFuture<WorkResult> call = squad.agent(Role.QA).perform(anOrder(aCard(Role.QA), 1, signal))
                 .toCompletableFuture();
         assertThat(call).isNotDone();

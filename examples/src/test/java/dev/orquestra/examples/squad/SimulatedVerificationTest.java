@@ -14,6 +14,7 @@ import dev.orquestra.CardSpec;
 import dev.orquestra.Role;
 import dev.orquestra.Verdict;
 import dev.orquestra.examples.squad.SquadSettings.RoleOdds;
+import dev.orquestra.internal.dispatch.Signal;
 import dev.orquestra.spi.WorkResult;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -146,7 +147,7 @@ class SimulatedVerificationTest {
     @Test
     void aCancelledCheckCompletesWithAFailure() {
         SquadSettings slow = INSTANT.toBuilder().validatorLatency(SquadSettings.Latency.ofMillis(60_000, 60_000)).build();
-        SquadFixtures.Signal signal = new SquadFixtures.Signal();
+        Signal signal = new Signal();
         CompletableFuture<Verdict> call = new SimulatedVerification(slow, dir, scheduler)
                 .validate(aSubmission(card, 1, "verification", List.of(), signal)).toCompletableFuture();
         assertThat(call).isNotDone();

@@ -9,6 +9,7 @@ import dev.orquestra.Priority;
 import dev.orquestra.Role;
 import dev.orquestra.Usage;
 import dev.orquestra.Verdict;
+import dev.orquestra.internal.dispatch.Signal;
 import dev.orquestra.spi.CancellationSignal;
 import dev.orquestra.spi.Submission;
 import dev.orquestra.spi.WorkOrder;
@@ -104,35 +105,5 @@ final class SquadFixtures {
 
     static CancellationSignal never() {
         return new Signal();
-    }
-
-    /** A cancellation signal the test fires. */
-    static final class Signal implements CancellationSignal {
-        private final AtomicReference<String> reason = new AtomicReference<>();
-        private final List<Runnable> actions = new CopyOnWriteArrayList<>();
-
-        @Override
-        public boolean isCancelled() {
-            return reason.get() != null;
-        }
-
-        @Override
-        public Optional<String> reason() {
-            return Optional.ofNullable(reason.get());
-        }
-
-        @Override
-        public void onCancel(Runnable action) {
-            actions.add(action);
-            if (isCancelled()) {
-                action.run();
-            }
-        }
-
-        void fire(String why) {
-            if (reason.compareAndSet(null, why)) {
-                new ArrayList<>(actions).forEach(Runnable::run);
-            }
-        }
     }
 }
