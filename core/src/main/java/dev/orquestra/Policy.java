@@ -22,13 +22,14 @@ import java.util.Optional;
  *   <tr><td>debugger on repeated failure</td><td>on</td><td>attempt ≥ 2 and same reasons</td></tr>
  *   <tr><td>high-cost threshold (metrics)</td><td>USD 0.50</td><td>cards &gt; $0.50</td></tr>
  *   <tr><td>snapshot every</td><td>50 events of a card, 500 of the orchestrator</td><td>—</td></tr>
+ *   <tr><td>max active cards</td><td>10,000 started and not settled at once</td><td>—</td></tr>
  * </table>
  */
 public final class Policy {
 
     private static final Policy DEFAULTS = new Policy(3, 3, Duration.ofSeconds(1), Duration.ofMinutes(1), 0.2,
             Duration.ofMinutes(50), Duration.ofHours(1), null, null, Duration.ofMinutes(1), true,
-            new BigDecimal("0.50"), 50, 500);
+            new BigDecimal("0.50"), 50, 500, 10_000);
 
     private final int maxAttempts;
     private final int maxRetries;
@@ -44,11 +45,13 @@ public final class Policy {
     private final BigDecimal highCostThresholdUsd;
     private final int cardSnapshotEvery;
     private final int orchestratorSnapshotEvery;
+    private final int maxActiveCards;
 
     private Policy(int maxAttempts, int maxRetries, Duration initialBackoff, Duration maxBackoff, double jitter,
                    Duration softTimeLimit, Duration hardTimeLimit, BigDecimal cardBudgetUsd,
                    BigDecimal backlogBudgetUsd, Duration agingInterval, boolean debugRepeatedFailures,
-                   BigDecimal highCostThresholdUsd, int cardSnapshotEvery, int orchestratorSnapshotEvery) {
+                   BigDecimal highCostThresholdUsd, int cardSnapshotEvery, int orchestratorSnapshotEvery,
+                   int maxActiveCards) {
         this.maxAttempts = maxAttempts;
         this.maxRetries = maxRetries;
         this.initialBackoff = initialBackoff;
@@ -63,6 +66,7 @@ public final class Policy {
         this.highCostThresholdUsd = highCostThresholdUsd;
         this.cardSnapshotEvery = cardSnapshotEvery;
         this.orchestratorSnapshotEvery = orchestratorSnapshotEvery;
+        this.maxActiveCards = maxActiveCards;
     }
 
     /** The defaults listed in the class comment. */
@@ -76,7 +80,26 @@ public final class Policy {
                         BigDecimal highCostThresholdUsd, int cardSnapshotEvery, int orchestratorSnapshotEvery) {
         return new Policy(maxAttempts, maxRetries, initialBackoff, maxBackoff, jitter, softTimeLimit, hardTimeLimit,
                 cardBudgetUsd, backlogBudgetUsd, agingInterval, debugRepeatedFailures, highCostThresholdUsd,
-                cardSnapshotEvery, orchestratorSnapshotEvery);
+                cardSnapshotEvery, orchestratorSnapshotEvery, maxActiveCards);
+    }
+
+    /**
+     * At most this many cards are started and not yet settled at once (default 10,000). Further
+     * ready cards wait in the orchestrator, in the dispatchers' order (priority, critical path, time
+     * ready), and start as others settle. This bounds memory and journal pressure for very large
+     * backlogs; it should stay well above the total of all pool sizes.
+     */
+    public Policy maxActiveCards(int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("maxActiveCards must be at least 1, was " + value);
+        }
+        return new Policy(maxAttempts, maxRetries, initialBackoff, maxBackoff, jitter, softTimeLimit, hardTimeLimit,
+                cardBudgetUsd, backlogBudgetUsd, agingInterval, debugRepeatedFailures, highCostThresholdUsd,
+                cardSnapshotEvery, orchestratorSnapshotEvery, value);
+    }
+
+    public int maxActiveCards() {
+        return maxActiveCards;
     }
 
     /** Attempts a card may make before it is escalated to a human (1–100; default 3). */

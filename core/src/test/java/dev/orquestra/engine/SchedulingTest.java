@@ -119,6 +119,29 @@ class SchedulingTest {
     }
 
     @Test
+    void atMostMaxActiveCardsAreStartedAndTheRestWaitInPriorityOrder() {
+        ProbeAgent agent = new ProbeAgent().answering(order -> {
+            CompletableFuture<WorkResult> done = new CompletableFuture<>();
+            TIMER.schedule(() -> done.complete(WorkResult.succeeded(List.of(), Usage.ZERO)), 3, TimeUnit.MILLISECONDS);
+            return done;
+        });
+        List<CardSpec> cards = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            cards.add(prio("A-" + i, i % 10 == 0 ? Priority.CRITICAL : Priority.LOW));
+        }
+        try (Orquestra o = engine().owners(Role.BACKEND, agent, 10)
+                .policy(Policy.defaults().maxActiveCards(3).agingInterval(Duration.ofHours(10))).build()) {
+            o.submit(dev.orquestra.Backlog.of("admission", cards));
+            assertThat(o.status().active()).isLessThanOrEqualTo(3);
+            assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
+            assertThat(o.status().count(CardStatus.DONE)).isEqualTo(30);
+            assertThat(agent.maxRunning()).isLessThanOrEqualTo(3);
+            // the first three are started as they come; after them, the waiting CRITICAL cards go first
+            assertThat(agent.cardsCalled().subList(3, 5)).containsExactlyInAnyOrder("A-10", "A-20");
+        }
+    }
+
+    @Test
     void twoEnginesRunSideBySideInOneJvm() {
         ProbeAgent a = new ProbeAgent();
         ProbeAgent b = new ProbeAgent();

@@ -12,6 +12,7 @@ import dev.orquestra.Metrics;
 import dev.orquestra.internal.CborSerializable;
 import dev.orquestra.internal.Json;
 import dev.orquestra.internal.dispatch.Dispatcher;
+import dev.orquestra.internal.dispatch.WorkQueue;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -153,6 +154,8 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     /** Cards started in this run and not settled, with their latest known status. */
     private final Map<CardId, CardStatus> active = new HashMap<>();
     private final Map<CardId, BigDecimal> liveCost = new HashMap<>();
+    /** Ready cards waiting for room under the active-card limit, in dispatch order. */
+    private final WorkQueue<CardId> admission;
     private final Map<CardId, CardSummary> pending = new LinkedHashMap<>();
     private final List<ActorRef<Boolean>> quiescenceWaiters = new ArrayList<>();
     private boolean flushScheduled;
@@ -168,6 +171,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         this.context = context;
         this.timers = timers;
         this.paused = paused;
+        this.admission = new WorkQueue<>(engine.policy().agingInterval());
     }
 
     /**
@@ -339,6 +343,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
             } else {
                 active.remove(u.cardId());
                 liveCost.remove(u.cardId());
+                admit(state);
                 checkQuiescence(state);
             }
         } else {
@@ -369,6 +374,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
             for (Settlement settlement : batch.settlements()) {
                 afterSettled(s, CardId.of(settlement.cardId()), settlement.summary());
             }
+            admit(s);
             checkQuiescence(s);
         });
     }
@@ -417,7 +423,23 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         if (budgetExhausted) {
             return;
         }
+        if (active.size() >= engine.policy().maxActiveCards()) {
+            DependencyGraph graph = state.graph();
+            admission.offer(id.value(), graph.spec(id).priority().weight(), graph.criticalPath(id),
+                    engine.clock().instant(), graph.indexOf(id), id);
+            return;
+        }
         start(state, id);
+    }
+
+    /** Starts waiting ready cards while there is room under the active-card limit. */
+    private void admit(OrchestratorState state) {
+        while (!stopped && !budgetExhausted && active.size() < engine.policy().maxActiveCards() && !admission.isEmpty()) {
+            CardId id = admission.poll(engine.clock().instant()).orElseThrow().item();
+            if (!active.containsKey(id) && !state.isSettledTerminal(id) && !pending.containsKey(id)) {
+                start(state, id);
+            }
+        }
     }
 
     private void start(OrchestratorState state, CardId id) {
@@ -437,8 +459,14 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         for (CardSpec spec : state.specs()) {
             CardId id = spec.id();
             if (!state.isSettledTerminal(id) && state.graph().isReady(id, state::settledStatus)) {
-                start(state, id);
-                woken++;
+                if (active.size() < engine.policy().maxActiveCards()) {
+                    start(state, id);
+                    woken++;
+                } else {
+                    DependencyGraph graph = state.graph();
+                    admission.offer(id.value(), spec.priority().weight(), graph.criticalPath(id), engine.clock().instant(),
+                            graph.indexOf(id), id);
+                }
             }
         }
         if (woken == 0) {
@@ -509,6 +537,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
                     + "; only a TODO or QUEUED card can be cancelled"));
             return Effect().none();
         }
+        admission.remove(c.cardId().value());
         active.putIfAbsent(c.cardId(), known);
         cardRef(state, c.cardId()).tell(new CardEntity.Cancel(c.reason(), c.replyTo()));
         return Effect().none();
@@ -576,7 +605,8 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     }
 
     private boolean isQuiescent() {
-        return active.isEmpty() && pending.isEmpty() && !flushScheduled;
+        return active.isEmpty() && pending.isEmpty() && !flushScheduled
+                && (admission.isEmpty() || budgetExhausted || stopped);
     }
 
     private void checkQuiescence(OrchestratorState state) {
