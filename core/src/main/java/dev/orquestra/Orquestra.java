@@ -384,12 +384,13 @@ public final class Orquestra implements AutoCloseable {
     }
 
     /** The figures of every queue: queued, running, workers. */
-    public List<Dispatcher.Stats> queues() {
+    public List<QueueStats> queues() {
         requireOpen();
-        List<Dispatcher.Stats> stats = new ArrayList<>();
+        List<QueueStats> stats = new ArrayList<>();
         for (ActorRef<Dispatcher.Command> q : engine.queues().values()) {
-            stats.add(await(AskPattern.ask(q, (ActorRef<Dispatcher.Stats> r) -> new Dispatcher.GetStats(r), askTimeout,
-                    system.scheduler())));
+            Dispatcher.Stats s = await(AskPattern.ask(q, (ActorRef<Dispatcher.Stats> r) -> new Dispatcher.GetStats(r),
+                    askTimeout, system.scheduler()));
+            stats.add(new QueueStats(s.queue(), s.queued(), s.running(), s.workers()));
         }
         return stats;
     }
