@@ -95,7 +95,7 @@ public final class Orquestra implements AutoCloseable {
         this.shutdownTimeout = shutdownTimeout;
         this.ownedExecutor = ownedExecutor;
         this.checkpoints = new CheckpointWriter(checkpointFile, checkpointEvery, engine.cardTag(),
-                engine.policy().maxAttempts(), store.reader(system), this::view, engine.clock());
+                engine.policy().maxAttempts(), store.reader(system), this::askView, engine.clock());
         if (checkpointFile != null && checkpointEvery > 0) {
             attach(system, engine.publisher(), checkpoints::onEvent, "checkpoints");
         }
@@ -328,6 +328,11 @@ public final class Orquestra implements AutoCloseable {
 
     private Orchestrator.BacklogView view() {
         requireOpen();
+        return askView();
+    }
+
+    /** The orchestrator's view, also while closing (the final checkpoint needs it). */
+    private Orchestrator.BacklogView askView() {
         return await(AskPattern.ask(orchestrator, (ActorRef<Orchestrator.BacklogView> r) -> new Orchestrator.GetBacklog(r),
                 askTimeout, system.scheduler()));
     }

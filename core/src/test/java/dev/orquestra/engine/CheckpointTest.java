@@ -64,6 +64,17 @@ class CheckpointTest {
     }
 
     @Test
+    void closeWritesTheFinalCheckpointEvenBeforeTheFirstPeriodicOne() throws Exception {
+        Path file = dir.resolve("final.json");
+        Orquestra o = engine().owners(Role.BACKEND, new ProbeAgent(), 2).checkpointEvery(10).checkpointFile(file).build();
+        o.submit(Backlog.of("final", List.of(card("F-1"), card("F-2", "F-1"))));
+        assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
+        assertThat(file).doesNotExist(); // 2 approvals: no periodic checkpoint yet
+        o.close();
+        assertThat(BacklogCheckpoint.read(file).reports()).extracting(CardReport::status).containsOnly(CardStatus.DONE);
+    }
+
+    @Test
     void checkpointOnDemandHasTheSameContentAsTheExport() throws Exception {
         try (Orquestra o = engine().owners(Role.BACKEND, new ProbeAgent(), 2).build()) {
             o.submit(Backlog.of("demand", List.of(card("DM-1"), card("DM-2", "DM-1"))));
