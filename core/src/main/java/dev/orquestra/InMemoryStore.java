@@ -86,6 +86,19 @@ public final class InMemoryStore implements Store {
         return storage.snapshotSequenceNrs(persistenceId);
     }
 
+    /**
+     * For tests: makes journal writes and replays of the matching persistence ids fail until called
+     * again with a predicate that matches nothing ({@code id -> false}), as a database outage would.
+     */
+    public void failWhile(java.util.function.Predicate<String> persistenceIds) {
+        storage.failWhile(persistenceIds);
+    }
+
+    /** For tests: journal calls refused by {@link #failWhile} so far. */
+    public long failedCalls() {
+        return storage.failedCalls();
+    }
+
     /** Events stored so far. */
     public int eventCount() {
         return storage.size();

@@ -163,17 +163,31 @@ public final class Orquestra implements AutoCloseable {
      */
     public boolean awaitQuiescence(Duration timeout) {
         requireOpen();
-        CompletionStage<Boolean> reply = AskPattern.ask(orchestrator,
-                (ActorRef<Boolean> r) -> new Orchestrator.AwaitQuiescence(r), timeout, system.scheduler());
-        try {
-            return reply.toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // The orchestrator answers as soon as it is quiescent. The request is renewed now and then only
+        // because a restart of the orchestrator (after a journal failure) forgets who was waiting.
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            Duration wait = Duration.ofNanos(Math.min(left, QUIESCENCE_RENEWAL.toNanos()));
+            CompletionStage<Boolean> reply = AskPattern.ask(orchestrator,
+                    (ActorRef<Boolean> r) -> new Orchestrator.AwaitQuiescence(r), wait, system.scheduler());
+            try {
+                if (reply.toCompletableFuture().get(wait.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                // not quiescent yet, or the request was lost: ask again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
     }
+
+    private static final Duration QUIESCENCE_RENEWAL = Duration.ofSeconds(5);
 
     /** Where the backlog stands: cards per status, reviews waiting, cost. */
     public BacklogStatus status() {
@@ -421,9 +435,20 @@ public final class Orquestra implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        List<CompletionStage<org.apache.pekko.Done>> cancelled = new ArrayList<>();
         for (ActorRef<Dispatcher.Command> q : engine.queues().values()) {
             q.tell(new Dispatcher.Hold());
-            q.tell(new Dispatcher.CancelRunning("the engine is closing"));
+            cancelled.add(AskPattern.ask(q, (ActorRef<org.apache.pekko.Done> r) -> new Dispatcher.CancelRunning(
+                    "the engine is closing", r), shutdownTimeout, system.scheduler()));
+        }
+        for (CompletionStage<org.apache.pekko.Done> c : cancelled) {
+            try {
+                c.toCompletableFuture().get(Math.max(1, remaining(deadline)), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("A queue did not confirm that its running calls were told to stop: {}", e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         checkpoints.writeNow(Duration.ofNanos(Math.max(1, remaining(deadline))));
         checkpoints.close();

@@ -136,8 +136,14 @@ class SchedulingTest {
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
             assertThat(o.status().count(CardStatus.DONE)).isEqualTo(30);
             assertThat(agent.maxRunning()).isLessThanOrEqualTo(3);
-            // the first three are started as they come; after them, the waiting CRITICAL cards go first
-            assertThat(agent.cardsCalled().subList(3, 5)).containsExactlyInAnyOrder("A-10", "A-20");
+            // the first three are started as they come; of the cards that had to wait, CRITICAL ones go first
+            List<String> called = agent.cardsCalled();
+            for (int i = 3; i < 30; i++) {
+                if (i % 10 != 0) {
+                    assertThat(called.indexOf("A-10")).as("A-10 before A-" + i).isLessThan(called.indexOf("A-" + i));
+                    assertThat(called.indexOf("A-20")).as("A-20 before A-" + i).isLessThan(called.indexOf("A-" + i));
+                }
+            }
         }
     }
 

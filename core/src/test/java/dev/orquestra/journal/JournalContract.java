@@ -306,6 +306,29 @@ public abstract class JournalContract {
     }
 
     @Test
+    void dependentsOfACardRejectedJustBeforeAStopAreCancelledOnTheNextRun() {
+        Store store = newStore();
+        Pipeline rejectX = Pipeline.defaults(Verdicts.passing(), Verdicts.by(s -> s.card().id().value().equals("X-1")
+                ? Verdict.fail("llm-judge", "wrong approach").withScore(2) : Verdict.pass("llm-judge").withScore(9)),
+                Verdicts.passing());
+        try (Orquestra o = engine(store).owners(Role.BACKEND, new ProbeAgent(), 2).pipeline(rejectX).build()) {
+            o.submit(backlog(card("X-1"), card("X-2", "X-1"), card("X-3", "X-2"), card("X-4")));
+            assertThat(o.awaitQuiescence(WAIT)).isTrue();
+        }
+        // a paused engine records the rejection and stops at once: the cascade has not run yet
+        try (Orquestra o = engine(reopen(store)).owners(Role.BACKEND, new ProbeAgent(), 2).pipeline(rejectX)
+                .paused(true).build()) {
+            assertThat(o.review(CardId.of("X-1")).rejectPermanently("lead", "descoped")).isEqualTo(CardStatus.ABORTED);
+        }
+        try (Orquestra o = engine(reopen(store)).owners(Role.BACKEND, new ProbeAgent(), 2).pipeline(rejectX).build()) {
+            assertThat(o.awaitQuiescence(WAIT)).isTrue();
+            await().atMost(WAIT).until(() -> o.status().count(CardStatus.CANCELLED) == 2);
+            assertThat(o.status().count(CardStatus.TODO)).isZero();
+            assertThat(o.cardState(CardId.of("X-3")).cancelReason()).isEqualTo("dependency X-2 was cancelled");
+        }
+    }
+
+    @Test
     void aCardIdCanBeSubmittedOnceAndNoCardIsApprovedTwice() {
         Store store = newStore();
         try (Orquestra o = engine(store).owners(Role.BACKEND, new ProbeAgent(), 2).build()) {

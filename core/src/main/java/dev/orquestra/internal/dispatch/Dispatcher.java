@@ -41,8 +41,11 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     public record Release() implements Command {
     }
 
-    /** Fire the cancellation signal of every running call. */
-    public record CancelRunning(String reason) implements Command {
+    /** Fire the cancellation signal of every running call; replies once every worker has. */
+    public record CancelRunning(String reason, ActorRef<org.apache.pekko.Done> replyTo) implements Command {
+    }
+
+    record WorkerCancelled() implements Command {
     }
 
     /** Ask for the queue's figures. */
@@ -69,6 +72,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     private final Deque<ActorRef<Worker.Command>> idle = new ArrayDeque<>();
     private final List<ActorRef<Worker.Command>> workers = new ArrayList<>();
     private boolean held;
+    private int cancelAcksPending;
+    private final List<ActorRef<org.apache.pekko.Done>> cancelReplies = new ArrayList<>();
 
     private Dispatcher(ActorContext<Command> context, String name, int concurrency, Clock clock, Duration aging,
                        Duration softLimit, Duration hardLimit, boolean held) {
@@ -125,7 +130,17 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
                     return this;
                 })
                 .onMessage(CancelRunning.class, c -> {
-                    workers.forEach(w -> w.tell(new Worker.CancelRunning(c.reason())));
+                    cancelReplies.add(c.replyTo());
+                    cancelAcksPending += workers.size();
+                    workers.forEach(w -> w.tell(new Worker.CancelRunning(c.reason(), getContext().getSelf())));
+                    return this;
+                })
+                .onMessage(WorkerCancelled.class, w -> {
+                    if (--cancelAcksPending <= 0) {
+                        cancelAcksPending = 0;
+                        cancelReplies.forEach(r -> r.tell(org.apache.pekko.Done.getInstance()));
+                        cancelReplies.clear();
+                    }
                     return this;
                 })
                 .onMessage(GetStats.class, g -> {

@@ -36,8 +36,8 @@ public final class Worker {
     private record HardLimit(long callId) implements Command {
     }
 
-    /** Fires the running call's cancellation signal (the engine is closing). */
-    record CancelRunning(String reason) implements Command {
+    /** Fires the running call's cancellation signal (the engine is closing), then acknowledges. */
+    record CancelRunning(String reason, ActorRef<Dispatcher.Command> ack) implements Command {
     }
 
     private final ActorContext<Command> context;
@@ -69,7 +69,10 @@ public final class Worker {
     private Behavior<Command> idle() {
         return Behaviors.receive(Command.class)
                 .onMessage(Assign.class, a -> start(a.item()))
-                .onMessage(CancelRunning.class, c -> Behaviors.same())
+                .onMessage(CancelRunning.class, c -> {
+                    c.ack().tell(new Dispatcher.WorkerCancelled());
+                    return Behaviors.same();
+                })
                 .onMessage(Completed.class, c -> Behaviors.same())
                 .onMessage(SoftLimit.class, c -> Behaviors.same())
                 .onMessage(HardLimit.class, c -> Behaviors.same())
@@ -130,6 +133,7 @@ public final class Worker {
                 })
                 .onMessage(CancelRunning.class, c -> {
                     signal.fire(c.reason());
+                    c.ack().tell(new Dispatcher.WorkerCancelled());
                     return Behaviors.same();
                 })
                 .onMessage(Assign.class, a -> {

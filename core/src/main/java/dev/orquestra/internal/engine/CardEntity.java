@@ -198,6 +198,10 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     }
 
     private ReplyEffect<CardEvent, CardState> onCancel(CardState state, Cancel c) {
+        if (state.status().isTerminal()) {
+            // the orchestrator may not have recorded this yet (a stop came first): tell it
+            orchestrator.tell(new CardUpdate(spec.id(), CardSummary.of(state), CardUpdate.Kind.SETTLED));
+        }
         if (state.status() != CardStatus.TODO && state.status() != CardStatus.QUEUED) {
             return Effect().reply(c.replyTo(), StatusReply.error("card " + spec.id() + " is " + state.status()
                     + "; only a TODO or QUEUED card can be cancelled"));
@@ -476,6 +480,10 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     // ---------------------------------------------------------------- recovery
 
     private void resume(CardState state) {
+        // After a restart (a journal write failed) this instance is reused: calls it waited for are gone.
+        stageOfCall.clear();
+        callOfStage.clear();
+        collected.clear();
         switch (state.status()) {
             case QUEUED -> enqueueOwner(state);
             case IN_PROGRESS -> resumeCall(state, OWNER);

@@ -18,6 +18,14 @@ final class JournalFailures {
             .withLogLevel(Level.DEBUG)
             .withCriticalLogLevel(Level.ERROR, 50);
 
+    /**
+     * The orchestrator's: like {@link #RESTART}, but its card actors keep running while it backs off
+     * (a failed write of the orchestrator must not kill every running card), and it keeps every
+     * message they send meanwhile instead of the default 1,000.
+     */
+    static final BackoffSupervisorStrategy RESTART_ORCHESTRATOR = RESTART.withStopChildren(false)
+            .withStashCapacity(1_000_000);
+
     private JournalFailures() {
     }
 }

@@ -115,7 +115,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     private record Flush() implements Command {
     }
 
-    private record ChildStopped(CardId cardId) implements Command {
+    private record ChildStopped(CardId cardId, ActorRef<CardEntity.Command> ref) implements Command {
     }
 
     /** A card has not confirmed its start in time (its first write may have failed): ask again. */
@@ -166,7 +166,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     private Orchestrator(EngineContext engine, ActorContext<Command> context, TimerScheduler<Command> timers,
                          boolean paused) {
         super(PersistenceId.ofUniqueId(engine.orchestratorPersistenceId()),
-                JournalFailures.RESTART);
+                JournalFailures.RESTART_ORCHESTRATOR);
         this.engine = engine;
         this.context = context;
         this.timers = timers;
@@ -211,16 +211,19 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     public EventHandler<OrchestratorState, Event> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
                 .onEvent(BacklogAccepted.class, (state, e) -> {
-                    state.onBacklogAccepted(e);
-                    return state;
+                    OrchestratorState s = state.writable();
+                    s.onBacklogAccepted(e);
+                    return s;
                 })
                 .onEvent(CardsAdded.class, (state, e) -> {
-                    state.onCardsAdded(e);
-                    return state;
+                    OrchestratorState s = state.writable();
+                    s.onCardsAdded(e);
+                    return s;
                 })
                 .onEvent(CardsSettled.class, (state, e) -> {
-                    state.onCardsSettled(e);
-                    return state;
+                    OrchestratorState s = state.writable();
+                    s.onCardsSettled(e);
+                    return s;
                 })
                 .build();
     }
@@ -274,7 +277,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
                     return Effect().none();
                 })
                 .onCommand(ChildStopped.class, (state, c) -> {
-                    children.remove(c.cardId());
+                    children.remove(c.cardId(), c.ref()); // not a newer actor of the same card
                     return Effect().none();
                 })
                 .onCommand(StartDue.class, (state, c) -> {
@@ -340,6 +343,14 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
             if (state.settledStatus(u.cardId()) != status) {
                 pending.put(u.cardId(), u.summary());
                 scheduleFlush();
+                if (status.satisfiesDependents()) {
+                    // The approval is durable in the card's own journal, so its dependents start now rather
+                    // than after this batch is written. Should the batch be lost in a crash, recovery wakes
+                    // the card, which reports its approval again.
+                    for (CardId dependent : state.graph().dependents(u.cardId())) {
+                        startIfReady(state, dependent);
+                    }
+                }
             } else {
                 active.remove(u.cardId());
                 liveCost.remove(u.cardId());
@@ -400,24 +411,36 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
                 startIfReady(state, dependent);
             }
         } else if (status == CardStatus.ABORTED || status == CardStatus.CANCELLED) {
-            String why = status == CardStatus.ABORTED ? "was rejected permanently by a reviewer" : "was cancelled";
-            for (CardId dependent : graph.dependents(id)) {
-                if (!state.settled().containsKey(dependent) && !active.containsKey(dependent)) {
-                    cardRef(state, dependent).tell(new CardEntity.Cancel("dependency " + id + " " + why,
-                            context.getSystem().ignoreRef()));
-                    active.put(dependent, CardStatus.TODO);
-                }
+            cancelDependents(state, id, status);
+        }
+    }
+
+    /** Cancels the dependents of an aborted or cancelled card that have not settled (they never started). */
+    private void cancelDependents(OrchestratorState state, CardId id, CardStatus status) {
+        String why = status == CardStatus.ABORTED ? "was rejected permanently by a reviewer" : "was cancelled";
+        for (CardId dependent : state.graph().dependents(id)) {
+            if (!state.settled().containsKey(dependent) && !active.containsKey(dependent)) {
+                admission.remove(dependent.value());
+                cardRef(state, dependent).tell(new CardEntity.Cancel("dependency " + id + " " + why,
+                        context.getSystem().ignoreRef()));
+                active.put(dependent, CardStatus.TODO);
             }
         }
     }
 
     // ------------------------------------------------------------------ starting and waking cards
 
+    /** A card's status for readiness: reported outcomes count before their batch is written. */
+    private CardStatus readiness(OrchestratorState state, CardId id) {
+        CardSummary reported = pending.get(id);
+        return reported != null ? reported.status() : state.settledStatus(id);
+    }
+
     private void startIfReady(OrchestratorState state, CardId id) {
         if (paused || stopped || active.containsKey(id) || state.settled().containsKey(id) || pending.containsKey(id)) {
             return;
         }
-        if (!state.graph().isReady(id, state::settledStatus)) {
+        if (!state.graph().isReady(id, dep -> readiness(state, dep))) {
             return;
         }
         if (budgetExhausted) {
@@ -449,6 +472,18 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     }
 
     private void wakeAfterRecovery(OrchestratorState state) {
+        // After a restart (a journal write failed) this instance is reused: forget what it knew at
+        // runtime and learn it again by waking the cards. Its card actors kept running (they are
+        // still in 'children'); callers waiting for quiescence are kept.
+        active.clear();
+        liveCost.clear();
+        pending.clear();
+        flushScheduled = false;
+        budgetExhausted = false;
+        wakesPending = -1;
+        while (!admission.isEmpty()) {
+            admission.poll(engine.clock().instant());
+        }
         if (paused) {
             return;
         }
@@ -467,6 +502,14 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
                     admission.offer(id.value(), spec.priority().weight(), graph.criticalPath(id), engine.clock().instant(),
                             graph.indexOf(id), id);
                 }
+            }
+        }
+        // A cancellation cascade cut short by a stop is finished now: dependents of an aborted or
+        // cancelled card that have not been recorded as cancelled yet are cancelled.
+        for (Map.Entry<CardId, CardSummary> e : new ArrayList<>(state.settled().entrySet())) {
+            CardStatus status = e.getValue().status();
+            if (status == CardStatus.ABORTED || status == CardStatus.CANCELLED) {
+                cancelDependents(state, e.getKey(), status);
             }
         }
         if (woken == 0) {
@@ -489,7 +532,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
             DependencyGraph graph = state.graph();
             ref = context.spawn(CardEntity.create(engine, graph.spec(id), graph.criticalPath(id), graph.indexOf(id),
                     context.getSelf()), "card-" + id.value());
-            context.watchWith(ref, new ChildStopped(id));
+            context.watchWith(ref, new ChildStopped(id, ref));
             children.put(id, ref);
         }
         return ref;

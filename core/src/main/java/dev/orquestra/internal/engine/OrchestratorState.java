@@ -33,8 +33,20 @@ public final class OrchestratorState {
     private final Map<CardId, CardSummary> settled = new LinkedHashMap<>();
     private BigDecimal settledCost = BigDecimal.ZERO;
 
+    /**
+     * The state before any event. Pekko evaluates an entity's empty state once and starts every
+     * recovery from it — also after a restart — so it must never change: the event handler applies
+     * events to {@link #writable()}, a fresh object the first time.
+     */
+    private static final OrchestratorState EMPTY = new OrchestratorState();
+
     static OrchestratorState empty() {
-        return new OrchestratorState();
+        return EMPTY;
+    }
+
+    /** This state, or a fresh one in place of the shared empty state; event handlers write to it. */
+    OrchestratorState writable() {
+        return this == EMPTY ? new OrchestratorState() : this;
     }
 
     void onBacklogAccepted(Orchestrator.BacklogAccepted e) {

@@ -34,6 +34,11 @@ public final class InMemoryJournal extends AsyncWriteJournal {
 
     @Override
     public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
+        for (AtomicWrite write : messages) {
+            if (storage.fails(write.persistenceId())) {
+                return Futures.failed(new IllegalStateException("journal unavailable (test outage)"));
+            }
+        }
         List<Optional<Exception>> results = new ArrayList<>();
         for (AtomicWrite write : messages) {
             try {
@@ -83,6 +88,9 @@ public final class InMemoryJournal extends AsyncWriteJournal {
     @Override
     public Future<Void> doAsyncReplayMessages(String persistenceId, long fromSequenceNr, long toSequenceNr, long max,
                                               Consumer<PersistentRepr> replayCallback) {
+        if (storage.fails(persistenceId)) {
+            return Futures.failed(new IllegalStateException("journal unavailable (test outage)"));
+        }
         for (InMemoryStorage.Stored s : storage.replay(persistenceId, fromSequenceNr, toSequenceNr, max)) {
             replayCallback.accept(PersistentRepr.apply(s.payload(), s.sequenceNr(), s.persistenceId(), s.manifest(),
                     false, null, s.writerUuid()).withTimestamp(s.timestamp()));

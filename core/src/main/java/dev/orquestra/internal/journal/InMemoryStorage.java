@@ -25,6 +25,27 @@ public final class InMemoryStorage {
     private final List<Stored> all = new ArrayList<>();
     private final Map<String, List<SelectedSnapshot>> snapshots = new HashMap<>();
     private final Map<String, List<Long>> replayStarts = new HashMap<>();
+    private volatile java.util.function.Predicate<String> failing = id -> false;
+    private final java.util.concurrent.atomic.AtomicLong failedWrites = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Makes writes and replays of the matching persistence ids fail, as a database outage would (tests). */
+    public void failWhile(java.util.function.Predicate<String> persistenceIds) {
+        this.failing = persistenceIds;
+    }
+
+    /** True when calls for this persistence id must fail now; counts the failure. */
+    boolean fails(String persistenceId) {
+        if (failing.test(persistenceId)) {
+            failedWrites.incrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    /** Calls refused by {@link #failWhile} so far. */
+    public long failedCalls() {
+        return failedWrites.get();
+    }
 
     synchronized void append(Stored s) {
         journals.computeIfAbsent(s.persistenceId(), k -> new ArrayList<>()).add(s);

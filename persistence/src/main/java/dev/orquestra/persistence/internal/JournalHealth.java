@@ -22,6 +22,7 @@ public final class JournalHealth implements Extension {
     private static final Id ID = new Id();
 
     private final AtomicReference<Instant> outageSince = new AtomicReference<>();
+    private volatile long lastFailureNanos = Long.MIN_VALUE;
     private final AtomicLong failedCalls = new AtomicLong();
     private final AtomicLong outages = new AtomicLong();
 
@@ -31,6 +32,7 @@ public final class JournalHealth implements Extension {
 
     /** A journal call failed (the database is down, a disk is full, a connection broke). */
     public void failed(Throwable cause) {
+        lastFailureNanos = System.nanoTime();
         failedCalls.incrementAndGet();
         if (outageSince.compareAndSet(null, Instant.now())) {
             outages.incrementAndGet();
@@ -39,10 +41,15 @@ public final class JournalHealth implements Extension {
         }
     }
 
-    /** A journal call succeeded. */
-    public void succeeded() {
+    /**
+     * A journal call succeeded. Only a call that started after the last failure ends an outage: one
+     * already under way when the database went away proves nothing about the database now.
+     *
+     * @param startedNanos when the call started ({@link System#nanoTime()})
+     */
+    public void succeeded(long startedNanos) {
         Instant since = outageSince.get();
-        if (since != null && outageSince.compareAndSet(since, null)) {
+        if (since != null && startedNanos - lastFailureNanos > 0 && outageSince.compareAndSet(since, null)) {
             LOG.warn("Journal calls work again after {} ({} calls failed meanwhile); the run continues",
                     Duration.between(since, Instant.now()), failedCalls.getAndSet(0));
         }

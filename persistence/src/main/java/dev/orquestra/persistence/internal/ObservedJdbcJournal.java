@@ -26,21 +26,24 @@ public final class ObservedJdbcJournal extends JdbcAsyncWriteJournal {
 
     @Override
     public Future<Seq<Try<BoxedUnit>>> asyncWriteMessages(Seq<AtomicWrite> messages) {
-        return observe(super.asyncWriteMessages(messages));
+        long started = System.nanoTime();
+        return observe(super.asyncWriteMessages(messages), started);
     }
 
     @Override
     public Future<BoxedUnit> asyncReplayMessages(String persistenceId, long fromSequenceNr, long toSequenceNr, long max,
                                                  Function1<PersistentRepr, BoxedUnit> recoveryCallback) {
-        return observe(super.asyncReplayMessages(persistenceId, fromSequenceNr, toSequenceNr, max, recoveryCallback));
+        long started = System.nanoTime();
+        return observe(super.asyncReplayMessages(persistenceId, fromSequenceNr, toSequenceNr, max, recoveryCallback),
+                started);
     }
 
-    private <T> Future<T> observe(Future<T> call) {
+    private <T> Future<T> observe(Future<T> call, long started) {
         FutureConverters.asJava(call).whenComplete((ok, error) -> {
             if (error != null) {
                 health.failed(error);
             } else {
-                health.succeeded();
+                health.succeeded(started);
             }
         });
         return call;
