@@ -6,11 +6,14 @@ import picocli.CommandLine.Command;
 
 /**
  * The example app's command line: {@code ./orquestra-example <command>}. Exit codes: 0 ok, 2 bad
- * input, 1 failure.
+ * input, 1 failure. Bad input is reported as a message naming what is wrong, never a stack trace.
  */
 @Command(name = "orquestra-example", mixinStandardHelpOptions = true, version = "Orquestra example 0.1.0-SNAPSHOT",
         description = "Runs backlogs of work cards through a simulated squad of AI agents with Orquestra.",
-        subcommands = {ValidateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, StatusCommand.class, ReviewCommand.class, ExportCommand.class,
+                ValidateCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Start with './orquestra-example run': the 120-card sample backlog,",
+                "in ./orquestra-data. Exit codes: 0 ok, 2 bad input, 1 failure."})
 public final class OrquestraExample {
 
     /** Exit code of a successful command. */
@@ -34,11 +37,25 @@ public final class OrquestraExample {
         CommandLine cli = new CommandLine(new OrquestraExample());
         cli.setOut(out);
         cli.setErr(err);
-        cli.setExitCodeExceptionMapper(e -> FAILURE);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExitCodeExceptionMapper(e -> e instanceof CommandFailure f ? f.exitCode() : FAILURE);
         cli.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println(e.getMessage());
             e.getCommandLine().usage(e.getCommandLine().getErr());
             return BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((e, c, parsed) -> {
+            PrintWriter errors = c.getErr();
+            if (e instanceof CommandFailure f) {
+                errors.println(c.getCommandName() + ": " + f.getMessage());
+                errors.flush();
+                return f.exitCode();
+            }
+            // anything else is a bug or an environment problem worth its stack trace
+            errors.println(c.getCommandName() + " failed: " + e);
+            e.printStackTrace(errors);
+            errors.flush();
+            return FAILURE;
         });
         return cli.execute(args);
     }

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
  * summary line (exit 0); a bad one prints every problem on stderr, one per line, each starting with
  * the card id it concerns or {@code line:column} for malformed JSON (exit 2).
  */
-@Command(name = "validate", description = "Checks a backlog_master.json without running it.")
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Checks a backlog_master.json without running it.")
 final class ValidateCommand implements Callable<Integer> {
 
     @Spec

@@ -1,0 +1,163 @@
+package dev.orquestra.examples;
+
+import dev.orquestra.Backlog;
+import dev.orquestra.BacklogException;
+import dev.orquestra.BacklogProblem;
+import dev.orquestra.BacklogReader;
+import dev.orquestra.CardId;
+import dev.orquestra.CardSpec;
+import dev.orquestra.examples.squad.SampleBacklogs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where a run's backlog comes from: a file, or one of the sample backlogs bundled in the app's jar
+ * (so {@code run} works from any working directory). A path that names no file but ends in a bundled
+ * backlog's name ({@code examples/backlogs/hello.json} from another directory, or just {@code hello})
+ * is the bundled one.
+ *
+ * @param label   how to name it to the user: the file's path, or {@code bundled <name>}
+ * @param backlog the backlog, read and checked
+ */
+record BacklogSource(String label, Backlog backlog) {
+
+    /** The sample backlogs in the jar, under {@value #RESOURCE_DIR}. */
+    static final List<String> BUNDLED = List.of(SampleBacklogs.SQUAD_120, "hello.json");
+
+    /** The backlog a run uses when none is given. */
+    static final String DEFAULT = SampleBacklogs.SQUAD_120;
+
+    private static final String RESOURCE_DIR = "/backlogs/";
+
+    BacklogSource {
+        Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(backlog, "backlog");
+    }
+
+    /**
+     * Reads the backlog a path names.
+     *
+     * @throws CommandFailure bad input when there is no such file or bundled backlog, or the backlog is
+     *                        not valid (every problem listed); a failure when the file cannot be read
+     */
+    static BacklogSource resolve(Path path) {
+        if (Files.isRegularFile(path)) {
+            try {
+                return new BacklogSource(path.toString(), BacklogReader.standard().read(path));
+            } catch (BacklogException e) {
+                throw refused(path.toString(), e);
+            } catch (IOException e) {
+                throw CommandFailure.failure(path + ": cannot be read: " + e.getMessage(), e);
+            }
+        }
+        if (Files.exists(path)) {
+            throw CommandFailure.badInput(path + ": not a backlog file");
+        }
+        String name = path.getFileName() == null ? "" : path.getFileName().toString();
+        String bundled = name.endsWith(".json") ? name : name + ".json";
+        if (BUNDLED.contains(bundled)) {
+            return bundled(bundled);
+        }
+        throw CommandFailure.badInput(path + ": no such file (bundled backlogs: " + String.join(", ", BUNDLED) + ")");
+    }
+
+    /** A sample backlog bundled in the jar. */
+    static BacklogSource bundled(String name) {
+        try (InputStream in = BacklogSource.class.getResourceAsStream(RESOURCE_DIR + name)) {
+            if (in == null) {
+                throw new IllegalStateException("the app's jar lacks its bundled backlog " + RESOURCE_DIR + name);
+            }
+            return new BacklogSource("bundled " + name, BacklogReader.standard().read(in));
+        } catch (IOException e) {
+            throw new IllegalStateException("reading the bundled backlog " + name + " failed", e);
+        }
+    }
+
+    /**
+     * How this backlog differs from the one a store holds, at most a few lines; empty when they are
+     * the same cards with the same specs.
+     */
+    List<String> differencesFrom(Backlog stored) {
+        List<String> differences = new ArrayList<>();
+        if (!Objects.equals(backlog.project(), stored.project())) {
+            differences.add("project '" + backlog.project() + "' instead of '" + stored.project() + "'");
+        }
+        Map<CardId, CardSpec> storedCards = new LinkedHashMap<>();
+        stored.cards().forEach(c -> storedCards.put(c.id(), c));
+        Map<CardId, CardSpec> givenCards = new LinkedHashMap<>();
+        backlog.cards().forEach(c -> givenCards.put(c.id(), c));
+        List<String> missing = storedCards.keySet().stream().filter(id -> !givenCards.containsKey(id))
+                .map(CardId::value).toList();
+        List<String> extra = givenCards.keySet().stream().filter(id -> !storedCards.containsKey(id))
+                .map(CardId::value).toList();
+        if (!missing.isEmpty()) {
+            differences.add(cards(missing.size(), "of the run's card is", "of the run's cards are") + " not in it: "
+                    + sample(missing));
+        }
+        if (!extra.isEmpty()) {
+            differences.add(cards(extra.size(), "card is", "cards are") + " not in the run: " + sample(extra));
+        }
+        List<String> changed = new ArrayList<>();
+        for (CardSpec given : backlog.cards()) {
+            CardSpec was = storedCards.get(given.id());
+            if (was != null && !was.equals(given)) {
+                changed.add(given.id() + " (" + String.join(", ", changedFields(was, given)) + ")");
+            }
+        }
+        if (!changed.isEmpty()) {
+            differences.add(cards(changed.size(), "card is", "cards are") + " specified differently: " + sample(changed));
+        }
+        return differences;
+    }
+
+    private static List<String> changedFields(CardSpec a, CardSpec b) {
+        List<String> fields = new ArrayList<>();
+        if (!a.type().equals(b.type())) {
+            fields.add("type");
+        }
+        if (!a.title().equals(b.title())) {
+            fields.add("title");
+        }
+        if (!a.description().equals(b.description())) {
+            fields.add("description");
+        }
+        if (!a.owner().equals(b.owner())) {
+            fields.add("owner");
+        }
+        if (a.priority() != b.priority()) {
+            fields.add("priority");
+        }
+        if (!a.dependencies().equals(b.dependencies())) {
+            fields.add("dependencies");
+        }
+        if (!a.metadata().equals(b.metadata())) {
+            fields.add("other fields");
+        }
+        return fields;
+    }
+
+    private static String cards(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
+    }
+
+    private static String sample(List<String> items) {
+        int shown = Math.min(5, items.size());
+        return String.join(", ", items.subList(0, shown)) + (items.size() > shown ? ", ..." : "");
+    }
+
+    private static CommandFailure refused(String where, BacklogException e) {
+        StringBuilder message = new StringBuilder(where).append(": refused, ").append(e.problems().size())
+                .append(e.problems().size() == 1 ? " problem" : " problems");
+        for (BacklogProblem p : e.problems()) {
+            message.append(System.lineSeparator()).append("  ").append(p);
+        }
+        return CommandFailure.badInput(message.toString());
+    }
+}

@@ -1,0 +1,216 @@
+package dev.orquestra.examples;
+
+import dev.orquestra.Backlog;
+import dev.orquestra.BacklogException;
+import dev.orquestra.BacklogProblem;
+import dev.orquestra.Orquestra;
+import dev.orquestra.Role;
+import dev.orquestra.examples.squad.Squad;
+import dev.orquestra.examples.squad.SquadSettings;
+import dev.orquestra.examples.squad.SquadSettings.Latency;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code run}: runs a backlog through the simulated squad on the H2 store in a data directory until
+ * nothing can progress without a reviewer, then prints the seed plan's success metrics. A data
+ * directory that holds a run resumes it, with the seed remembered in its {@code run.properties}.
+ * Ctrl-C closes the engine gracefully; a killed process resumes from the journal just the same.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, description = {
+        "Runs a backlog through a simulated squad until nothing can progress without a reviewer, then prints "
+                + "the seed plan's success metrics.",
+        "A data directory that holds a run resumes it (Ctrl-C or a killed process loses nothing)."})
+final class RunCommand implements Callable<Integer> {
+
+    /** The exit code of a process ended by SIGINT, as shells report it. */
+    private static final int INTERRUPTED = 130;
+
+    /** Long enough for any sample backlog; the run ends at quiescence long before. */
+    private static final Duration LONGEST_RUN = Duration.ofHours(12);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--backlog", paramLabel = "FILE", description = {
+            "the backlog to run (seed format); a bundled sample by name: squad-120.json (the default) or "
+                    + "hello.json", "Optional when resuming; a different backlog than the run's is refused."})
+    private Path backlog;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = DataDir.DEFAULT,
+            description = "where the run lives: H2 journal, artifacts, checkpoint (default: ${DEFAULT-VALUE})")
+    private Path data;
+
+    @Option(names = "--seed", paramLabel = "N", description = {
+            "seed of every simulated decision (default " + SquadSettings.DEFAULT_SEED + "); remembered with "
+                    + "the run, so a resume uses it"})
+    private Long seed;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "also write the result as JSON to FILE")
+    private Path report;
+
+    @Option(names = "--concurrency", paramLabel = "ROLE=N", description = {
+            "owner calls a role runs at once (default " + Squad.DEFAULT_POOL_SIZE + " each), e.g. "
+                    + "--concurrency BACKEND=8; repeatable"})
+    private Map<String, Integer> concurrency = new LinkedHashMap<>();
+
+    @Option(names = "--latency-ms", paramLabel = "MIN..MAX", converter = LatencyConverter.class, description = {
+            "latency of every simulated call in milliseconds (default: owners 2..40, validators 1..15); it "
+                    + "changes no decision"})
+    private Latency latency;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        DataDir dir = new DataDir(data);
+        dir.requireDirectoryOrAbsent();
+        Optional<Long> remembered = dir.rememberedSeed();
+        if (seed != null && remembered.isPresent() && !remembered.get().equals(seed)) {
+            throw CommandFailure.badInput("data directory " + dir.display() + " holds a run with seed "
+                    + remembered.get() + ", not " + seed + "; every simulated decision depends on the seed, so the "
+                    + "run resumes only with its own: leave out --seed, or use another --data");
+        }
+        long chosenSeed = seed != null ? seed : remembered.orElse(SquadSettings.DEFAULT_SEED);
+        Map<Role, Integer> pools = pools();
+        BacklogSource given = backlog == null ? null : BacklogSource.resolve(backlog);
+        if (given != null && dir.holdsStore()) {
+            // compare before anything runs: an engine that opens the store resumes its run at once
+            try (DataDir.Engine paused = dir.openPaused(chosenSeed)) {
+                paused.orquestra().backlog().ifPresent(stored -> requireSame(given, stored, dir));
+            }
+        }
+        SquadSettings.Builder settings = SquadSettings.builder().seed(chosenSeed);
+        if (latency != null) {
+            settings.latency(latency);
+        }
+        if (remembered.isEmpty()) {
+            dir.rememberRun(chosenSeed, given == null ? "bundled " + BacklogSource.DEFAULT : given.label());
+        }
+        Progress progress = new Progress(out, System.console() != null);
+        DataDir.Engine engine = dir.open(settings.build(), pools, progress);
+        AtomicBoolean closing = new AtomicBoolean();
+        Thread onInterrupt = new Thread(() -> {
+            closing.set(true);
+            interrupted(engine, dir, out);
+        }, "orquestra-example-shutdown");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        try {
+            Orquestra orquestra = engine.orquestra();
+            Optional<Backlog> stored = orquestra.backlog();
+            if (stored.isPresent()) {
+                if (given != null) {
+                    requireSame(given, stored.get(), dir);
+                }
+                out.printf("Resuming '%s' in %s (seed %d): %s%n", stored.get().project(), dir.display(), chosenSeed,
+                        Progress.describe(orquestra.status()));
+            } else {
+                BacklogSource source = given != null ? given : BacklogSource.bundled(BacklogSource.DEFAULT);
+                submit(orquestra, source);
+                out.printf("Running '%s' (%s, %d cards) in %s with seed %d%n", source.backlog().project(),
+                        source.label(), source.backlog().cards().size(), dir.display(), chosenSeed);
+            }
+            out.flush();
+            CompletableFuture<Boolean> settled = CompletableFuture.supplyAsync(
+                    () -> orquestra.awaitQuiescence(LONGEST_RUN));
+            progress.follow(orquestra, settled);
+            boolean quiescent = settled.get();
+            RunSummary summary = RunSummary.of(orquestra, chosenSeed, dir, true);
+            if (quiescent) {
+                out.println("Quiescent: nothing more can happen without a reviewer's decision.");
+            } else {
+                out.println("The run did not settle within " + LONGEST_RUN.toHours() + " h; this is where it stands.");
+            }
+            summary.printRun(out);
+            if (report != null) {
+                summary.writeJson(report);
+                out.println();
+                out.println("Report written to " + report);
+            }
+            out.flush();
+            return quiescent ? OrquestraExample.OK : OrquestraExample.FAILURE;
+        } catch (ExecutionException | RuntimeException e) {
+            if (closing.get()) {
+                return INTERRUPTED; // the engine was closed under the run by Ctrl-C; the hook has said so
+            }
+            if (e instanceof ExecutionException) {
+                throw CommandFailure.failure("waiting for the run failed: " + e.getCause(), e.getCause());
+            }
+            throw (RuntimeException) e;
+        } finally {
+            engine.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C arrived as the run ended: the hook runs, and closing twice is harmless
+            }
+        }
+    }
+
+    private static void submit(Orquestra orquestra, BacklogSource source) {
+        try {
+            orquestra.submit(source.backlog());
+        } catch (BacklogException e) {
+            StringBuilder message = new StringBuilder(source.label()).append(": refused, ")
+                    .append(e.problems().size()).append(e.problems().size() == 1 ? " problem" : " problems");
+            for (BacklogProblem p : e.problems()) {
+                message.append(System.lineSeparator()).append("  ").append(p);
+            }
+            throw CommandFailure.badInput(message.toString());
+        }
+    }
+
+    /** Ctrl-C (or any other end of the JVM) while the run is going: close the engine so the next run resumes. */
+    private static void interrupted(DataDir.Engine engine, DataDir dir, PrintWriter out) {
+        out.println();
+        out.println("Interrupted: closing the engine; the run is kept in " + dir.display() + ".");
+        out.flush();
+        engine.close();
+        out.println("Resume it with: ./orquestra-example run --data " + dir.display());
+        out.flush();
+    }
+
+    private static void requireSame(BacklogSource given, Backlog stored, DataDir dir) {
+        List<String> differences = given.differencesFrom(stored);
+        if (!differences.isEmpty()) {
+            throw CommandFailure.badInput(given.label() + " is not the backlog of the run in " + dir.display()
+                    + " ('" + stored.project() + "', " + stored.cards().size() + " cards): "
+                    + String.join("; ", differences) + System.lineSeparator()
+                    + "Resume the run without --backlog, or start a new one in another --data directory.");
+        }
+    }
+
+    private Map<Role, Integer> pools() {
+        Map<Role, Integer> pools = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : concurrency.entrySet()) {
+            Role role;
+            try {
+                role = Role.of(e.getKey());
+            } catch (IllegalArgumentException bad) {
+                throw CommandFailure.badInput("--concurrency " + e.getKey() + "=" + e.getValue() + ": " + bad.getMessage());
+            }
+            if (!Role.standard().contains(role)) {
+                throw CommandFailure.badInput("--concurrency " + e.getKey() + "=" + e.getValue() + ": the squad has no "
+                        + "role " + role + "; it has " + Role.standard());
+            }
+            if (e.getValue() < 1 || e.getValue() > 1000) {
+                throw CommandFailure.badInput("--concurrency " + e.getKey() + "=" + e.getValue()
+                        + ": a role runs between 1 and 1000 calls at once");
+            }
+            pools.put(role, e.getValue());
+        }
+        return pools;
+    }
+}
