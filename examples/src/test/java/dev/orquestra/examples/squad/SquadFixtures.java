@@ -15,14 +15,10 @@ import dev.orquestra.spi.Submission;
 import dev.orquestra.spi.WorkOrder;
 import dev.orquestra.spi.WorkResult;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** Test objects for the simulated squad: cards, work orders, submissions and cancellation signals. */
 final class SquadFixtures {
