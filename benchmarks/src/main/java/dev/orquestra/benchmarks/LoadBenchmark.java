@@ -28,11 +28,14 @@ import java.util.SplittableRandom;
  * deterministically from a seed.
  *
  * <pre>
- * mvn -q -pl benchmarks exec:java -Dexec.mainClass=dev.orquestra.benchmarks.LoadBenchmark \
- *     -Dexec.args="--cards 1000,10000,100000 --rounds 5 --warmup 3 --json target/load.json"
+ * benchmarks/run --load
+ * java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" dev.orquestra.benchmarks.LoadBenchmark \
+ *     --cards 1000,10000,100000 --rounds 5 --warmup 3 --json target/load.json
  * </pre>
  *
- * <p>Prints one line per size: {@code RESULT bench=load cards=N median_ms=X min_ms=Y max_ms=Z bytes=B}.
+ * <p>Prints one line per size: {@code RESULT bench=load journal=none cards=N median_ms=X min_ms=Y max_ms=Z
+ * cards_per_s=C bytes=B ...} (median, fastest and slowest of the timed rounds; cards per second at the
+ * median).
  * Options: {@code --cards N[,N...]} (default 1000,10000,100000), {@code --rounds R} (timed rounds,
  * default 5), {@code --warmup W} (untimed rounds first, default 3), {@code --json FILE} (also write
  * the figures as a JSON array), {@code --seed S} (default 42), {@code --source file|string} (read
@@ -125,30 +128,23 @@ public final class LoadBenchmark {
 
     /** The figures for one backlog size. */
     record Result(int cards, double medianMs, double minMs, double maxMs, long bytes, int rounds, int warmup,
-                  String source) {
+                  String source, double loadAverage) {
 
-        /** {@code RESULT bench=load cards=N median_ms=X min_ms=Y max_ms=Z bytes=B}. */
+        /**
+         * {@code RESULT bench=load journal=none cards=N median_ms=X min_ms=Y max_ms=Z cards_per_s=C bytes=B
+         * rounds=R warmup=W source=S ...}, the harnesses' common format.
+         */
+        ResultLine result() {
+            return new ResultLine("load").text("journal", "none").number("cards", cards).number("median_ms", medianMs, 1)
+                    .number("min_ms", minMs, 1).number("max_ms", maxMs, 1)
+                    .number("cards_per_s", cards / (medianMs / 1000.0), 0).number("bytes", bytes)
+                    .number("rounds", rounds).number("warmup", warmup).text("source", source)
+                    .number("loadavg_1m_at_start", loadAverage, 2).number("cpus", Machine.cpus())
+                    .text("java", Machine.javaVersion()).text("status", "ok");
+        }
+
         String line() {
-            return String.format(Locale.ROOT, "RESULT bench=load cards=%d median_ms=%.1f min_ms=%.1f max_ms=%.1f bytes=%d",
-                    cards, medianMs, minMs, maxMs, bytes);
-        }
-
-        void writeTo(JsonGenerator g) throws IOException {
-            g.writeStartObject();
-            g.writeStringField("bench", "load");
-            g.writeNumberField("cards", cards);
-            g.writeNumberField("median_ms", round(medianMs));
-            g.writeNumberField("min_ms", round(minMs));
-            g.writeNumberField("max_ms", round(maxMs));
-            g.writeNumberField("bytes", bytes);
-            g.writeNumberField("rounds", rounds);
-            g.writeNumberField("warmup", warmup);
-            g.writeStringField("source", source);
-            g.writeEndObject();
-        }
-
-        private static BigDecimal round(double ms) {
-            return BigDecimal.valueOf(ms).setScale(1, java.math.RoundingMode.HALF_UP);
+            return result().line();
         }
     }
 
@@ -165,7 +161,7 @@ public final class LoadBenchmark {
             System.out.println(result.line());
         }
         if (options.json() != null) {
-            writeJson(results, options.json());
+            ResultLine.writeJson(results.stream().map(Result::result).toList(), options.json());
         }
     }
 
@@ -181,6 +177,7 @@ public final class LoadBenchmark {
         }
         try {
             BacklogReader reader = BacklogReader.standard();
+            double load = Machine.loadAverage();
             long[] nanos = new long[options.rounds()];
             for (int round = -options.warmup(); round < options.rounds(); round++) {
                 cleanHeap();
@@ -199,7 +196,7 @@ public final class LoadBenchmark {
             int n = nanos.length;
             double median = n % 2 == 1 ? nanos[n / 2] : (nanos[n / 2 - 1] + nanos[n / 2]) / 2.0;
             return new Result(cards, median / 1e6, nanos[0] / 1e6, nanos[n - 1] / 1e6, bytes,
-                    options.rounds(), options.warmup(), options.fromFile() ? "file" : "string");
+                    options.rounds(), options.warmup(), options.fromFile() ? "file" : "string", load);
         } finally {
             if (file != null) {
                 Files.deleteIfExists(file);
@@ -325,21 +322,5 @@ public final class LoadBenchmark {
             text.append(w == 0 ? Character.toUpperCase(word.charAt(0)) + word.substring(1) : " " + word);
         }
         return text.append('.').toString();
-    }
-
-    private static void writeJson(List<Result> results, Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        try (JsonGenerator g = new JsonFactory().createGenerator(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
-            g.setPrettyPrinter(new DefaultPrettyPrinter());
-            g.writeStartArray();
-            for (Result r : results) {
-                r.writeTo(g);
-            }
-            g.writeEndArray();
-            g.writeRaw('\n');
-        }
     }
 }

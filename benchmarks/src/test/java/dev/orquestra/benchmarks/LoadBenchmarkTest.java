@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LoadBenchmarkTest {
 
     private static final String RESULT_LINE =
-            "RESULT bench=load cards=1000 median_ms=\\d+\\.\\d min_ms=\\d+\\.\\d max_ms=\\d+\\.\\d bytes=\\d+";
+            "RESULT bench=load journal=none cards=1000 median_ms=\\d+\\.\\d min_ms=\\d+\\.\\d max_ms=\\d+\\.\\d"
+                    + " cards_per_s=\\d+ bytes=\\d+ rounds=\\d+ warmup=\\d+ source=(file|string) .*status=ok";
 
     @Test
     void generatesAValidLayeredBacklogDeterministically() {
