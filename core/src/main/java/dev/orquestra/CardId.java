@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The identifier of a card, such as {@code ARQ-001}.
@@ -17,8 +16,6 @@ public final class CardId implements Comparable<CardId> {
 
     /** The longest id accepted. */
     public static final int MAX_LENGTH = 128;
-
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private final String value;
 
@@ -51,11 +48,29 @@ public final class CardId implements Comparable<CardId> {
         if (value.length() > MAX_LENGTH) {
             return Optional.of("card id '" + value.substring(0, 20) + "...' is longer than " + MAX_LENGTH + " characters");
         }
-        if (!VALID.matcher(value).matches()) {
+        if (!valid(value)) {
             return Optional.of("card id '" + value
                     + "' may hold only letters, digits, '.', '_' and '-', starting with a letter or digit");
         }
         return Optional.empty();
+    }
+
+    // [A-Za-z0-9][A-Za-z0-9._-]*, checked by hand: ids are checked on every load and recovery.
+    private static boolean valid(String value) {
+        if (!alphanumeric(value.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!alphanumeric(c) && c != '.' && c != '_' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean alphanumeric(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
     /** The id as text. */

@@ -772,7 +772,9 @@ public final class Orquestra implements AutoCloseable {
             }
             Debugger boundDebugger = debugger == null ? null : BlockingCalls.bindDebugger(debugger, executor);
 
-            Config systemConfig = config.withFallback(chosen.pekkoConfig()).withFallback(ConfigFactory.load());
+            Config defaults = ConfigFactory.load();
+            Config systemConfig = config.withFallback(chosen.pekkoConfig())
+                    .withFallback(defaults.getConfig("orquestra.engine-system")).withFallback(defaults);
             ActorSystem<EngineGuardian.Command> system = ActorSystem.create(EngineGuardian.create(),
                     "orquestra-" + name, systemConfig);
             try {

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 public final class Stage {
 
     private final List<Check> checks;
+    private final String name;
 
     Stage(List<Check> checks) {
         if (checks.isEmpty()) {
@@ -24,6 +25,7 @@ public final class Stage {
             }
         }
         this.checks = List.copyOf(checks);
+        this.name = this.checks.stream().map(Check::name).collect(Collectors.joining("+"));
     }
 
     public List<Check> checks() {
@@ -37,7 +39,7 @@ public final class Stage {
 
     /** The stage's name: its checks' names joined with {@code +}. */
     public String name() {
-        return checks.stream().map(Check::name).collect(Collectors.joining("+"));
+        return name;
     }
 
     @Override

@@ -70,6 +70,8 @@ public final class EndToEndBenchmark {
               --no-listener          run without the event listener (no dispatch or card latency figures)
               --warmup-cards K       cards of the untimed warm-up run of the same configuration (default min(N, 10000);
                                      0 for none). The JIT compiles Pekko's and the engine's paths for a long time)
+              --warmup-rounds R      untimed warm-up runs (default 1). The JIT keeps improving for several 10,000-card
+                                     runs: a long-running engine is faster than the first runs of a fresh JVM
               --rounds R             timed runs in this JVM (default 1); with more, the RESULT line holds medians
               --timeout-s S          give up after this long (default 900)
               --pekko 'K=V;K=V'      extra Pekko settings for the engine (recorded as engine_config=custom)
@@ -82,7 +84,7 @@ public final class EndToEndBenchmark {
             Prints '#' progress lines on stderr and ends with one RESULT line on stdout.""";
 
     private static final Set<String> OPTIONS = Set.of("--cards", "--shape", "--width", "--chain-length", "--backlog",
-            "--journal", "--pipeline", "--concurrency", "--task-ms", "--checkpoint-every", "--warmup-cards", "--rounds",
+            "--journal", "--pipeline", "--concurrency", "--task-ms", "--checkpoint-every", "--warmup-cards", "--warmup-rounds", "--rounds",
             "--timeout-s", "--stall-s", "--pekko", "--jfr", "--json", "--check-backlog", "--emit-backlog");
     private static final Set<String> FLAGS = Set.of("--no-listener");
 
@@ -95,7 +97,8 @@ public final class EndToEndBenchmark {
 
     /** The command-line options. */
     record Options(Workload workload, Path backlogFile, Journal.Kind journal, Squad.PipelineKind pipeline,
-                   int concurrency, double taskMs, int checkpointEvery, boolean listener, int warmupCards, int rounds,
+                   int concurrency, double taskMs, int checkpointEvery, boolean listener, int warmupCards, int warmupRounds,
+                   int rounds,
                    long timeoutSeconds, long stallSeconds, String pekko, Path jfr, Path json,
                    Path emitBacklog, Path checkBacklog) {
 
@@ -113,7 +116,8 @@ public final class EndToEndBenchmark {
             return new Options(w, backlog == null ? null : Path.of(backlog), Journal.Kind.parse(a.string("--journal", "memory")),
                     Squad.PipelineKind.parse(a.string("--pipeline", "default")), a.integer("--concurrency", 5, 1),
                     a.decimal("--task-ms", 0, 0), a.integer("--checkpoint-every", 0, 0), !a.flag("--no-listener"),
-                    a.integer("--warmup-cards", Math.min(cards, 10_000), 0), a.integer("--rounds", 1, 1),
+                    a.integer("--warmup-cards", Math.min(cards, 10_000), 0), a.integer("--warmup-rounds", 1, 1),
+                    a.integer("--rounds", 1, 1),
                     a.integer("--timeout-s", 900, 1), a.integer("--stall-s", 60, 1), a.string("--pekko", ""),
                     a.string("--jfr", null) == null ? null : Path.of(a.string("--jfr", null)), json == null ? null : Path.of(json),
                     emit == null ? null : Path.of(emit),
@@ -184,8 +188,10 @@ public final class EndToEndBenchmark {
             Backlog warm = o.backlogFile() != null ? closedUnder(backlog, o.warmupCards())
                     : new Workload(o.workload().shape(), o.warmupCards(), o.workload().width(),
                     o.workload().chainLength()).backlog();
-            ResultLine w = runOnce(o, warm, "warm-up", null);
-            System.err.println("# warm-up: " + w.get("cards") + " cards, " + w.get("cards_per_s") + " cards/s");
+            for (int i = 1; i <= o.warmupRounds(); i++) {
+                ResultLine w = runOnce(o, warm, "warm-up", null);
+                System.err.println("# warm-up " + i + ": " + w.get("cards") + " cards, " + w.get("cards_per_s") + " cards/s");
+            }
         }
         List<ResultLine> rounds = new ArrayList<>();
         for (int r = 1; r <= o.rounds(); r++) {
@@ -256,6 +262,7 @@ public final class EndToEndBenchmark {
         }
         return r.text("pipeline", o.pipeline().label()).number("concurrency", o.concurrency())
                 .number("task_ms", o.taskMs(), 1).number("checkpoint_every", o.checkpointEvery())
+                .number("warmup_rounds", o.warmupCards() == 0 ? 0 : o.warmupRounds())
                 .text("listener", o.listener() ? "on" : "off").text("engine_config", o.pekko().isBlank() ? "default" : "custom");
     }
 
