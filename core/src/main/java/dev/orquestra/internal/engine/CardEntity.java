@@ -142,8 +142,8 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
      */
     public static Behavior<Command> create(EngineContext engine, CardSpec spec, int criticalPath, long ordinal,
                                            ActorRef<Orchestrator.Command> orchestrator) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new CardEntity(engine, ctx, timers, spec, criticalPath, ordinal, orchestrator)));
+        return JournalFailures.restartOnStashOverflow(Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new CardEntity(engine, ctx, timers, spec, criticalPath, ordinal, orchestrator))), JournalFailures.RESTART);
     }
 
     @Override

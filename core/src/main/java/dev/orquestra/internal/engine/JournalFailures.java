@@ -2,7 +2,10 @@ package dev.orquestra.internal.engine;
 
 import java.time.Duration;
 import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
+import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashOverflowException;
 import org.slf4j.event.Level;
 
 /**
@@ -25,6 +28,24 @@ final class JournalFailures {
      */
     static final BackoffSupervisorStrategy RESTART_ORCHESTRATOR = RESTART.withStopChildren(false)
             .withStashCapacity(1_000_000);
+
+    /**
+     * The orchestrator's after a stash overflow: a new orchestrator replaces the old one, so its card
+     * actors are stopped first (their names are reused); it wakes them again after recovery.
+     */
+    static final BackoffSupervisorStrategy RESTART_AFTER_OVERFLOW = RESTART.withStashCapacity(1_000_000);
+
+    /**
+     * Restarts an event-sourced actor whose stash overflowed (more commands arrived during one journal
+     * write than {@code pekko.persistence.typed.stash-capacity}), instead of stopping it. The engine
+     * sets the capacity to a million and the overflow strategy to {@code fail}: Pekko's defaults (4,096,
+     * {@code drop}) silently dropped card updates when thousands of cards reported during one slow H2
+     * write, and the run stalled. Restarted, the actor recovers and the orchestrator wakes its cards,
+     * which report again.
+     */
+    static <T> Behavior<T> restartOnStashOverflow(Behavior<T> behavior, BackoffSupervisorStrategy strategy) {
+        return Behaviors.supervise(behavior).onFailure(StashOverflowException.class, strategy);
+    }
 
     private JournalFailures() {
     }

@@ -179,7 +179,9 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
      *               recording reviews without running agents)
      */
     public static Behavior<Command> create(EngineContext engine, boolean paused) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Orchestrator(engine, ctx, timers, paused)));
+        return JournalFailures.restartOnStashOverflow(
+                Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Orchestrator(engine, ctx, timers, paused))),
+                JournalFailures.RESTART_AFTER_OVERFLOW);
     }
 
     @Override
