@@ -68,6 +68,11 @@ public final class InMemoryStore implements Store {
             public CompletionStage<List<JournalEntry>> eventsByTag(String tag, long afterOffset, int limit) {
                 return CompletableFuture.completedFuture(storage.entriesByTag(tag, afterOffset, limit));
             }
+
+            @Override
+            public CompletionStage<java.util.Map<String, Long>> highestSequenceNrs(String persistenceIdPrefix) {
+                return CompletableFuture.completedFuture(storage.highestSequenceNrs(persistenceIdPrefix));
+            }
         };
     }
 

@@ -165,14 +165,12 @@ final class Journal implements AutoCloseable {
         }
         if (kind == Kind.POSTGRES) {
             try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD)) {
-                for (String table : new String[] {"event_tag", "event_journal", "snapshot"}) {
+                for (String table : new String[] {"orquestra_journal", "orquestra_snapshot"}) {
                     try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table
                             + " WHERE persistence_id LIKE ? OR persistence_id = ?")) {
                         s.setString(1, "card|" + engineName + "|%");
                         s.setString(2, "orchestrator|" + engineName);
                         s.executeUpdate();
-                    } catch (SQLException e) {
-                        // event_tag rows go with their events (ON DELETE CASCADE) where the schema says so
                     }
                 }
             } catch (SQLException e) {

@@ -1,6 +1,7 @@
 package dev.orquestra.spi;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -17,6 +18,13 @@ public interface JournalReader {
      * all), at most {@code limit} of them.
      */
     CompletionStage<List<JournalEntry>> eventsByTag(String tag, long afterOffset, int limit);
+
+    /**
+     * The highest sequence number of every persistence id that starts with {@code prefix} and has
+     * events; ids without events are absent. The engine asks once when it recovers a backlog, to know
+     * which cards never wrote anything (they need no replay to wait in a queue).
+     */
+    CompletionStage<Map<String, Long>> highestSequenceNrs(String persistenceIdPrefix);
 
     /**
      * One persisted event.

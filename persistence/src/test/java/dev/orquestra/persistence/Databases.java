@@ -12,16 +12,18 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 
 /** Test databases: H2 directories and the PostgreSQL server the CI script provides. */
-final class Databases {
+public final class Databases {
 
-    static final String PG_URL = System.getenv().getOrDefault("ORQUESTRA_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    static final String PG_USER = System.getenv().getOrDefault("ORQUESTRA_PG_USER", "postgres");
-    static final String PG_PASSWORD = System.getenv().getOrDefault("ORQUESTRA_PG_PASSWORD", "");
+    public static final String PG_URL = System.getenv().getOrDefault("ORQUESTRA_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    public static final String PG_USER = System.getenv().getOrDefault("ORQUESTRA_PG_USER", "postgres");
+    public static final String PG_PASSWORD = System.getenv().getOrDefault("ORQUESTRA_PG_PASSWORD", "");
 
     private Databases() {
     }
@@ -30,7 +32,7 @@ final class Databases {
      * Skips the calling test class, with a visible message, when no PostgreSQL server answers — except
      * in CI ({@code CI=true}), where PostgreSQL tests must run and an unreachable server fails them.
      */
-    static void requirePostgres() {
+    public static void requirePostgres() {
         try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD)) {
             c.isValid(2);
         } catch (SQLException e) {
@@ -44,10 +46,45 @@ final class Databases {
         }
     }
 
+    /** A PostgreSQL schema of its own, so a test sees only its tables; dropped with everything in it on close. */
+    public static PostgresSchema freshPostgresSchema() {
+        String name = "orq_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD);
+             Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create schema " + name + " at " + PG_URL, e);
+        }
+        return new PostgresSchema(name);
+    }
+
+    /** A schema created for one test. */
+    public record PostgresSchema(String name) implements AutoCloseable {
+
+        /** The JDBC URL whose unqualified names resolve to this schema. */
+        public String url() {
+            return PG_URL + (PG_URL.contains("?") ? "&" : "?") + "currentSchema=" + name;
+        }
+
+        public Connection connect() throws SQLException {
+            return DriverManager.getConnection(url(), PG_USER, PG_PASSWORD);
+        }
+
+        @Override
+        public void close() {
+            try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD);
+                 Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not drop schema " + name + " at " + PG_URL, e);
+            }
+        }
+    }
+
     static List<Long> snapshotSequenceNrs(String url, String user, String password, String persistenceId) {
         try (Connection c = DriverManager.getConnection(url, user, password);
              PreparedStatement s = c.prepareStatement(
-                     "SELECT sequence_number FROM snapshot WHERE persistence_id = ? ORDER BY sequence_number")) {
+                     "SELECT sequence_nr FROM orquestra_snapshot WHERE persistence_id = ? ORDER BY sequence_nr")) {
             s.setString(1, persistenceId);
             List<Long> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
@@ -61,12 +98,12 @@ final class Databases {
         }
     }
 
-    static String h2Url(Path dir) {
+    public static String h2Url(Path dir) {
         return "jdbc:h2:file:" + dir.toAbsolutePath().normalize().resolve("orquestra")
                 + ";WRITE_DELAY=0;DATABASE_TO_UPPER=false;DB_CLOSE_ON_EXIT=FALSE";
     }
 
-    static void deleteRecursively(Path dir) {
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -19,10 +19,13 @@ class DefaultStoreTest {
         var store = providers.get(0).get().defaultStore();
         assertThat(store.describe()).isEqualTo("H2 file " + Path.of("orquestra-data").toAbsolutePath().normalize());
         assertThat(store.directory()).hasValue(Path.of("orquestra-data").toAbsolutePath().normalize());
-        assertThat(store.pekkoConfig().getString("pekko-persistence-jdbc.shared-databases.orquestra.db.url"))
+        assertThat(((JdbcStore) store).jdbcUrl())
                 .contains(";WRITE_DELAY=0").contains(";DATABASE_TO_UPPER=false").contains(";DB_CLOSE_ON_EXIT=FALSE");
-        assertThat(store.pekkoConfig().getBoolean("jdbc-read-journal.add-shutdown-hook"))
-                .as("no JVM shutdown hook behind the user's back").isFalse();
+        var config = store.pekkoConfig().withFallback(com.typesafe.config.ConfigFactory.load());
+        assertThat(config.getString(config.getString("pekko.persistence.journal.plugin") + ".class"))
+                .isEqualTo("dev.orquestra.persistence.internal.JdbcJournal");
+        assertThat(config.getString(config.getString("pekko.persistence.snapshot-store.plugin") + ".class"))
+                .isEqualTo("dev.orquestra.persistence.internal.JdbcSnapshotStore");
     }
 
     @Test

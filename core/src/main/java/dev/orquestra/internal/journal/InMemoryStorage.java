@@ -80,6 +80,17 @@ public final class InMemoryStorage {
         return highest.getOrDefault(persistenceId, 0L);
     }
 
+    /** The highest sequence number of every persistence id with the prefix that has events. */
+    public synchronized Map<String, Long> highestSequenceNrs(String prefix) {
+        Map<String, Long> out = new HashMap<>();
+        highest.forEach((id, seq) -> {
+            if (id.startsWith(prefix)) {
+                out.put(id, seq);
+            }
+        });
+        return out;
+    }
+
     synchronized void deleteTo(String persistenceId, long toSequenceNr) {
         deletedTo.merge(persistenceId, toSequenceNr, Math::max);
     }

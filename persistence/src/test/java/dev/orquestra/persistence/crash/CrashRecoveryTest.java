@@ -60,7 +60,7 @@ class CrashRecoveryTest {
     enum KillKind {
         /** After a random number of cards are done (as the child reports them; the journal holds at least as many). */
         AFTER_PROGRESS,
-        /** A random delay after launch: during JVM start-up, schema bootstrap or the engine's recovery. */
+        /** A random delay after launch, before the engine is ready: JVM start-up, schema bootstrap, recovery. */
         DURING_STARTUP,
         /** Up to 400 ms after the engine is built: while cards recover and re-queue their work. */
         AFTER_READY
@@ -118,7 +118,8 @@ class CrashRecoveryTest {
         // 1. the uninterrupted run
         Path referenceData = root.resolve("reference");
         ChildJvm reference = ChildJvm.launch(referenceData, agentSeed, CARDS, root.resolve("logs/reference.out"));
-        Line referenceEnd = finish(reference);
+        Segment referenceSegment = new Segment(0, reference.pid(), null);
+        Line referenceEnd = finish(reference, referenceSegment);
         long referenceMillis = millisSince(reference.launchedAt());
         long expectedDone = referenceEnd.field("DONE", 0L);
         say("uninterrupted run: " + referenceEnd.text() + " in " + referenceMillis + " ms");
@@ -126,7 +127,7 @@ class CrashRecoveryTest {
 
         // 2. the run that is killed
         Path crashData = root.resolve("crashed");
-        List<Kill> plan = plan(random, expectedDone);
+        List<Kill> plan = plan(random, expectedDone, referenceSegment.readyMillis);
         List<Segment> segments = new ArrayList<>();
         for (int i = 0; i < plan.size(); i++) {
             ChildJvm child = ChildJvm.launch(crashData, agentSeed, CARDS, root.resolve("logs/segment-" + (i + 1) + ".out"));
@@ -223,8 +224,13 @@ class CrashRecoveryTest {
         deleteRecursively(root);
     }
 
-    /** Five progress kills at increasing thresholds, one start-up kill and one just-after-ready kill, shuffled after the first. */
-    private static List<Kill> plan(Random random, long expectedDone) {
+    /**
+     * Five progress kills at increasing thresholds, one start-up kill and one just-after-ready kill,
+     * shuffled after the first. The start-up kill comes before the engine is ready, judging by how long
+     * the uninterrupted run took to get ready ({@code readyMillis}): a fast engine finishes 500 cards in
+     * less than the time a JVM takes to start, so a fixed delay would often come after the end.
+     */
+    private static List<Kill> plan(Random random, long expectedDone, long readyMillis) {
         List<Kill> progress = new ArrayList<>();
         double low = 0.05;
         double span = 0.80 / PROGRESS_KILLS;
@@ -233,7 +239,7 @@ class CrashRecoveryTest {
             progress.add(new Kill(KillKind.AFTER_PROGRESS, threshold, random.nextInt(26)));
         }
         List<Kill> early = new ArrayList<>(List.of(
-                new Kill(KillKind.DURING_STARTUP, 0, 300 + random.nextInt(2701)),
+                new Kill(KillKind.DURING_STARTUP, 0, startupDelay(random, readyMillis)),
                 new Kill(KillKind.AFTER_READY, 0, random.nextInt(401))));
         // the first segment must make progress (it submits the backlog); the early kills go anywhere after it
         List<Integer> slots = new ArrayList<>();
@@ -249,6 +255,15 @@ class CrashRecoveryTest {
             plan.add(earlySlots.contains(i) ? early.get(e++) : progress.get(p++));
         }
         return plan;
+    }
+
+    /** A moment between a quarter of the way to ready and ready (or up to 3 s when ready was not seen). */
+    private static long startupDelay(Random random, long readyMillis) {
+        if (readyMillis <= 0) {
+            return 300 + random.nextInt(2701);
+        }
+        long from = readyMillis / 4;
+        return from + random.nextInt((int) Math.max(1, readyMillis - from));
     }
 
     private static void runUntilKill(ChildJvm child, Segment segment) throws InterruptedException {

@@ -142,8 +142,8 @@ public final class CrashRunner {
         Map<String, Long> byKind = new TreeMap<>();
         long total = 0;
         try (Connection c = DriverManager.getConnection(h2Url(data), "sa", "");
-             PreparedStatement s = c.prepareStatement("SELECT \"event_ser_manifest\", COUNT(*) FROM \"event_journal\" "
-                     + "WHERE \"persistence_id\" LIKE ? GROUP BY \"event_ser_manifest\"")) {
+             PreparedStatement s = c.prepareStatement("SELECT ser_manifest, COUNT(*) FROM orquestra_journal "
+                     + "WHERE persistence_id LIKE ? GROUP BY ser_manifest")) {
             s.setString(1, "card|" + ENGINE + "|%");
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {

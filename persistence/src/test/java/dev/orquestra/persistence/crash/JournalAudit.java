@@ -67,7 +67,7 @@ final class JournalAudit {
                 .store(JdbcStore.h2(data))
                 .policy(CrashRunner.POLICY)
                 .paused(true)
-                // a tag query waits out gaps a kill left in the journal's ordering (up to 10 s by default)
+                // the audit reads every history and the whole journal stream of a killed-and-resumed run
                 .askTimeout(Duration.ofSeconds(60))
                 .checkpointEvery(0)
                 // a closing engine writes a checkpoint; keep it away from the runner's

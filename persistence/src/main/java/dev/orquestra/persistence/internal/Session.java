@@ -1,0 +1,140 @@
+package dev.orquestra.persistence.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The database connection of one store thread, never shared with another thread. Over a JDBC URL the
+ * thread keeps its connection (and its prepared statements) until an error breaks it; over an
+ * application's {@link javax.sql.DataSource}, a pool, it borrows a connection for each unit of work and
+ * gives it back, as a pool expects, so the engine never holds the application's connections idle.
+ *
+ * <p>The sessions of one store share a failure count. When one of them finds the database gone (H2
+ * closes its database underneath every connection after a "No space left on device"), the others
+ * check their held connection before they next use it, and open a new one instead of failing a
+ * request of their own to find out.
+ */
+final class Session implements AutoCloseable {
+
+    private final JdbcStorage.Opener opener;
+    private final boolean pooled;
+    private final AtomicLong failures;
+    private Connection connection;
+    private long failuresSeen;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    Session(JdbcStorage.Opener opener, boolean pooled, AtomicLong failures) {
+        this.opener = opener;
+        this.pooled = pooled;
+        this.failures = failures;
+    }
+
+    /**
+     * The connection of the current unit of work, opened when there is none; auto-commit is off. A unit
+     * of work starts with {@link #dropIfStale()}, never in its middle: its statements must all run on
+     * one connection.
+     */
+    Connection connection() throws SQLException {
+        if (connection == null) {
+            failuresSeen = failures.get();
+            Connection c = opener.open();
+            try {
+                c.setAutoCommit(false);
+            } catch (SQLException e) {
+                closeQuietly(c);
+                throw e;
+            }
+            connection = c;
+        }
+        return connection;
+    }
+
+    /** A prepared statement on the current connection; kept for reuse while the connection is held. */
+    PreparedStatement prepare(String sql) throws SQLException {
+        PreparedStatement s = statements.get(sql);
+        if (s == null) {
+            s = connection().prepareStatement(sql);
+            statements.put(sql, s);
+        }
+        return s;
+    }
+
+    /**
+     * Called before a unit of work: drops the held connection when another session of the store failed
+     * since it was opened and it no longer answers; true when it was dropped.
+     */
+    boolean dropIfStale() {
+        if (connection == null || pooled || failures.get() == failuresSeen) {
+            return false;
+        }
+        failuresSeen = failures.get();
+        boolean valid;
+        try {
+            valid = connection.isValid(2);
+        } catch (SQLException | RuntimeException e) {
+            valid = false;
+        }
+        if (!valid) {
+            release();
+        }
+        return !valid;
+    }
+
+    /** The unit of work is over (committed or rolled back): a pooled connection goes back to its pool. */
+    void done() {
+        if (pooled) {
+            release();
+        }
+    }
+
+    /** The connection failed: drop it, so that the next unit of work opens a fresh one. */
+    void broken() {
+        failures.incrementAndGet();
+        if (connection != null) {
+            try {
+                connection.rollback();
+            } catch (SQLException | RuntimeException ignored) {
+                // the connection is broken already; closing it is all that is left to do
+            }
+        }
+        release();
+    }
+
+    /** Rolls back what the current unit of work did; a connection that cannot even roll back is dropped. */
+    void rollback() {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.rollback();
+        } catch (SQLException | RuntimeException e) {
+            release();
+        }
+    }
+
+    private void release() {
+        statements.values().forEach(Session::closeQuietly);
+        statements.clear();
+        if (connection != null) {
+            closeQuietly(connection);
+            connection = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        release();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // closing a statement or connection that failed: nothing else can be done with it
+        }
+    }
+}
