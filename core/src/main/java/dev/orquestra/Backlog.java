@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -21,13 +22,10 @@ import java.util.Set;
  * as they are records of a card's history rather than cards to schedule. To read progress back, use
  * {@link BacklogCheckpoint#read(Path)}.
  *
- * @param project     the seed's {@code project} field, or {@code ""}
- * @param cards       the cards, in backlog order
- * @param metadata    the seed's {@code metadata} object, kept in order and written back
- * @param extraFields every other top-level field of the input, kept in order and written back
+ * <p>A value: two backlogs are equal when their project, cards, metadata and extra fields are. It keeps
+ * the dependency graph its validation built, so {@link #graph()} costs nothing.
  */
-public record Backlog(String project, List<CardSpec> cards, Map<String, Object> metadata,
-                      Map<String, Object> extraFields) {
+public final class Backlog {
 
     /** The card fields the reader interprets, in the order a checkpoint writes them. */
     public static final List<String> CARD_FIELDS =
@@ -45,29 +43,77 @@ public record Backlog(String project, List<CardSpec> cards, Map<String, Object> 
 
     static final Set<String> RESERVED_CARD_FIELDS = reservedCardFields();
 
+    private final String project;
+    private final List<CardSpec> cards;
+    private final Map<String, Object> metadata;
+    private final Map<String, Object> extraFields;
+    private final DependencyGraph graph;
+
     /**
+     * @param project     the seed's {@code project} field, or {@code ""}
+     * @param cards       the cards, in backlog order
+     * @param metadata    the seed's {@code metadata} object, kept in order and written back
+     * @param extraFields every other top-level field of the input, kept in order and written back
      * @throws BacklogException when ids repeat, a dependency is unknown, a card depends on itself,
      *                          dependencies form a cycle, a card's metadata uses a field name the
      *                          format reserves, or an extra field shadows a top-level field
      */
-    public Backlog {
-        project = project == null ? "" : project;
-        cards = List.copyOf(cards);
-        metadata = JsonValues.immutableObject(metadata);
-        extraFields = JsonValues.immutableObject(extraFields);
+    public Backlog(String project, List<CardSpec> cards, Map<String, Object> metadata,
+                   Map<String, Object> extraFields) {
+        this.project = project == null ? "" : project;
+        this.cards = List.copyOf(cards);
+        this.metadata = JsonValues.immutableObject(metadata);
+        this.extraFields = JsonValues.immutableObject(extraFields);
         List<BacklogProblem> problems = new ArrayList<>();
         for (String field : extraFields.keySet()) {
             if (TOP_LEVEL_FIELDS.contains(field)) {
                 problems.add(new BacklogProblem("backlog", field, "is a top-level field of the format, not an extra field"));
             }
         }
-        for (CardSpec card : cards) {
+        for (CardSpec card : this.cards) {
             checkMetadata(card, problems);
         }
-        DependencyGraph.build(cards, 0, i -> "cards[" + i + "]", problems);
+        this.graph = DependencyGraph.build(this.cards, 0, i -> "cards[" + i + "]", problems);
         if (!problems.isEmpty()) {
             throw new BacklogException(problems);
         }
+    }
+
+    /** The seed's {@code project} field, or {@code ""}. */
+    public String project() {
+        return project;
+    }
+
+    /** The cards, in backlog order. */
+    public List<CardSpec> cards() {
+        return cards;
+    }
+
+    /** The seed's {@code metadata} object, kept in order and written back. */
+    public Map<String, Object> metadata() {
+        return metadata;
+    }
+
+    /** Every other top-level field of the input, kept in order and written back. */
+    public Map<String, Object> extraFields() {
+        return extraFields;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Backlog b && project.equals(b.project) && cards.equals(b.cards)
+                && metadata.equals(b.metadata) && extraFields.equals(b.extraFields);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(project, cards, metadata, extraFields);
+    }
+
+    @Override
+    public String toString() {
+        return "Backlog[project=" + project + ", cards=" + cards.size() + ", metadata=" + metadata
+                + ", extraFields=" + extraFields + "]";
     }
 
     /**
@@ -100,12 +146,9 @@ public record Backlog(String project, List<CardSpec> cards, Map<String, Object> 
         return BacklogReader.standard().parse(json);
     }
 
-    /**
-     * The dependency graph of the cards. It is built on each call (in linear time); keep the result
-     * rather than calling this repeatedly.
-     */
+    /** The dependency graph of the cards, built once when the backlog was checked. */
     public DependencyGraph graph() {
-        return DependencyGraph.of(cards);
+        return graph;
     }
 
     /**

@@ -48,6 +48,8 @@ import java.util.Objects;
  * @param setbackAt          when the last rejection or failure happened, while a correction is pending
  * @param correctionLoops    corrections that reached a new owner start
  * @param correctionLoopTime total time from rejection or failure to the next owner start
+ * @param stageDueAt         when the current validation stage became due (the work was submitted or the
+ *                           stage before passed), or null: the queue order of its checks after a restart
  */
 public record CardState(
         CardId cardId, CardStatus status, int attempt, int maxAttempts, int clarifications,
@@ -57,7 +59,8 @@ public record CardState(
         List<String> lastReasons, Map<String, String> lastFeedback, Diagnosis diagnosis,
         List<CorrectionRecord> corrections, EscalationRecord escalation, List<HumanDecision> decisions,
         List<DeadLetter> deadLetters, int softLimitsReached, String cancelReason,
-        int rejections, int failures, Instant setbackAt, int correctionLoops, Duration correctionLoopTime) {
+        int rejections, int failures, Instant setbackAt, int correctionLoops, Duration correctionLoopTime,
+        Instant stageDueAt) {
 
     public CardState {
         Objects.requireNonNull(cardId, "cardId");
@@ -82,7 +85,7 @@ public record CardState(
     public static CardState initial(CardId cardId, int maxAttempts) {
         return new CardState(cardId, CardStatus.TODO, 0, maxAttempts, 0, List.of(), List.of(), Usage.ZERO,
                 null, null, null, null, null, List.of(), Map.of(), null, List.of(), Map.of(), null,
-                List.of(), null, List.of(), List.of(), 0, null, 0, 0, null, 0, Duration.ZERO);
+                List.of(), null, List.of(), List.of(), 0, null, 0, 0, null, 0, Duration.ZERO, null);
     }
 
     /** Folds a sequence of events onto the initial state. */
@@ -150,12 +153,14 @@ public record CardState(
             d.artifacts = e.artifacts();
             d.usage = d.usage.plus(e.usage());
             d.stagesPassed = new ArrayList<>();
+            d.stageDueAt = at;
             clearRetry(d);
         } else if (event instanceof CardEvent.StagePassed e) {
             requireStatus(event, CardStatus.VALIDATING);
             record(d, e.verdicts(), at);
             d.stagesPassed = new ArrayList<>(stagesPassed);
             d.stagesPassed.add(e.stage());
+            d.stageDueAt = at;
             clearRetry(d);
         } else if (event instanceof CardEvent.Approved e) {
             moveTo(event, CardStatus.APPROVED, d);
@@ -347,6 +352,7 @@ public record CardState(
         Instant setbackAt;
         int correctionLoops;
         Duration correctionLoopTime;
+        Instant stageDueAt;
         private final CardState from;
 
         Draft(CardState s) {
@@ -379,6 +385,7 @@ public record CardState(
             setbackAt = s.setbackAt;
             correctionLoops = s.correctionLoops;
             correctionLoopTime = s.correctionLoopTime;
+            stageDueAt = s.stageDueAt;
         }
 
         CardState build() {
@@ -386,7 +393,7 @@ public record CardState(
                     validationHistory, usage, queuedAt, startedAt, attemptStartedAt, completedAt, finishedAt,
                     stagesPassed, retries, lastError, lastReasons, lastFeedback, diagnosis,
                     corrections, escalation, decisions, deadLetters, softLimitsReached, cancelReason, rejections,
-                    failures, setbackAt, correctionLoops, correctionLoopTime);
+                    failures, setbackAt, correctionLoops, correctionLoopTime, stageDueAt);
         }
     }
 }

@@ -5,10 +5,12 @@ import com.typesafe.config.ConfigFactory;
 import dev.orquestra.internal.dispatch.BlockingCalls;
 import dev.orquestra.internal.dispatch.Dispatcher;
 import dev.orquestra.internal.engine.CardEntity;
+import dev.orquestra.internal.engine.CardRegion;
 import dev.orquestra.internal.engine.CardSummary;
 import dev.orquestra.internal.engine.CheckpointWriter;
 import dev.orquestra.internal.engine.EngineContext;
 import dev.orquestra.internal.engine.EngineGuardian;
+import dev.orquestra.internal.engine.EngineSettings;
 import dev.orquestra.internal.engine.EventPublisher;
 import dev.orquestra.internal.engine.Orchestrator;
 import dev.orquestra.spi.Agent;
@@ -76,6 +78,7 @@ public final class Orquestra implements AutoCloseable {
     private final ActorSystem<EngineGuardian.Command> system;
     private final EngineContext engine;
     private final ActorRef<Orchestrator.Command> orchestrator;
+    private final ActorRef<CardRegion.Command> region;
     private final Store store;
     private final Duration askTimeout;
     private final Duration shutdownTimeout;
@@ -90,6 +93,7 @@ public final class Orquestra implements AutoCloseable {
         this.system = system;
         this.engine = started.engine();
         this.orchestrator = started.orchestrator();
+        this.region = started.region();
         this.store = store;
         this.askTimeout = askTimeout;
         this.shutdownTimeout = shutdownTimeout;
@@ -231,14 +235,10 @@ public final class Orquestra implements AutoCloseable {
     }
 
     private CardState stateOf(CardId id, Orchestrator.CardHandle handle) {
-        if (handle.actor().isPresent()) {
-            try {
-                return await(AskPattern.ask(handle.actor().get(), (ActorRef<CardState> r) -> new CardEntity.GetState(r),
-                        askTimeout, system.scheduler()));
-            } catch (RuntimeException stopped) {
-                // the card finished and stopped between the lookup and the question: its journal knows
-                LOG.debug("card {} stopped before answering; reading its journal", id, stopped);
-            }
+        if (handle.live()) {
+            // the card may hold what its journal does not show yet (a call running): ask it
+            return await(AskPattern.ask(region, (ActorRef<CardState> r) -> new CardRegion.Deliver(id,
+                    new CardEntity.GetState(r)), askTimeout, system.scheduler()));
         }
         return CardState.replay(id, engine.policy().maxAttempts(), history(id));
     }
@@ -332,6 +332,11 @@ public final class Orquestra implements AutoCloseable {
         BacklogCheckpoint checkpoint = checkpoint();
         checkpoint.write(file);
         return checkpoint;
+    }
+
+    /** Seed-format checkpoints written to the checkpoint file so far (for tests of their pacing). */
+    int checkpointsWritten() {
+        return checkpoints.written();
     }
 
     /** The backlog with every card's live state, as a seed-format checkpoint. */
@@ -574,6 +579,7 @@ public final class Orquestra implements AutoCloseable {
         private final List<Consumer<? super CardEvent>> listeners = new ArrayList<>();
         private int checkpointEvery = 10;
         private Path checkpointFile;
+        private Duration stallWarningAfter = EngineSettings.DEFAULTS.stallWarningAfter();
 
         private Builder() {
         }
@@ -725,6 +731,17 @@ public final class Orquestra implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long cards may be in flight without any of them moving before the engine logs one warning
+         * naming what it waits on: which queues hold how many items, how many run, and the item that has
+         * waited longest (default 5 min). Long agent calls are normal; set this above the longest you
+         * expect.
+         */
+        public Builder stallWarningAfter(Duration value) {
+            this.stallWarningAfter = positive(value, "stallWarningAfter");
+            return this;
+        }
+
         /** How long {@link Orquestra#close()} may take (default 30 s). */
         public Builder shutdownTimeout(Duration value) {
             this.shutdownTimeout = positive(value, "shutdownTimeout");
@@ -783,8 +800,12 @@ public final class Orquestra implements AutoCloseable {
                 for (int i = 0; i < listeners.size(); i++) {
                     attach(system, publisher, listeners.get(i), "listener-" + i);
                 }
+                JournalReader reader = chosen.reader(system);
+                // Which cards have written anything: those that have not need no replay to wait in a queue.
+                Map<String, Long> written = paused ? null : reader.highestSequenceNrs(EngineContext.cardPersistenceIdPrefix(name))
+                        .toCompletableFuture().get(askTimeout.toMillis(), TimeUnit.MILLISECONDS);
                 EngineContext settings = new EngineContext(name, clock, policy, boundPipeline, Map.copyOf(bound),
-                        boundDebugger, Map.of(), publisher);
+                        boundDebugger, publisher, reader, EngineSettings.from(systemConfig, stallWarningAfter), written);
                 CompletionStage<EngineGuardian.Started> started = AskPattern.ask(system,
                         (ActorRef<EngineGuardian.Started> r) -> new EngineGuardian.StartEngine(settings, Map.copyOf(pools),
                                 debuggerPool, paused, r), askTimeout, system.scheduler());

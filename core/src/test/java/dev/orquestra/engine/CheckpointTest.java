@@ -86,4 +86,26 @@ class CheckpointTest {
             assertThat(BacklogCheckpoint.read(out).reports()).isEqualTo(o.checkpoint().reports());
         }
     }
+
+    @Test
+    void aCheckpointShowsExactlyWhatTheJournalSaysOfEveryCard() {
+        List<CardSpec> cards = new ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            cards.add(i <= 10 ? card("EX-" + i) : card("EX-" + i, "EX-" + (i - 10)));
+        }
+        Pipeline pipeline = Pipeline.defaults(Verdicts.passing(), Verdicts.by(s -> s.attempt() == 1
+                && s.card().id().value().endsWith("7") ? Verdict.fail("llm-judge", "thin tests").withScore(6)
+                : Verdict.pass("llm-judge").withScore(9)), Verdicts.passing());
+        try (Orquestra o = engine().owners(Role.BACKEND, new ProbeAgent(), 3).pipeline(pipeline).build()) {
+            o.submit(Backlog.of("exact", cards));
+            assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
+            BacklogCheckpoint checkpoint = o.checkpoint();
+            for (CardSpec spec : cards) {
+                CardReport expected = CardReport.of(spec, dev.orquestra.CardState.replay(spec.id(), 3,
+                        o.history(spec.id())), checkpoint.report(spec.id()).createdAt());
+                assertThat(checkpoint.report(spec.id())).isEqualTo(expected);
+            }
+            assertThat(checkpoint.report(CardId.of("EX-17")).corrections()).hasSize(1);
+        }
+    }
 }

@@ -7,10 +7,6 @@ public sealed interface CallReport {
 
     long callId();
 
-    /** A worker took the call and is about to invoke the agent. */
-    record Started(long callId) implements CallReport {
-    }
-
     /** The call completed with a value (a work result, a verdict or a diagnosis). */
     record Succeeded(long callId, Object value) implements CallReport {
     }
@@ -21,5 +17,12 @@ public sealed interface CallReport {
 
     /** The call passed its soft time limit; its cancellation signal fired. */
     record SoftLimitReached(long callId) implements CallReport {
+    }
+
+    /**
+     * The worker gave up waiting for the claim before the card accepted it, so the call never ran; the
+     * item went back to its queue.
+     */
+    record Abandoned(long callId) implements CallReport {
     }
 }

@@ -1,7 +1,5 @@
 package dev.orquestra.internal.dispatch;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -18,7 +16,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * One queue (an owner role, a validation check, or the debugger) and its pool of workers. Workers
  * pull: a free worker announces itself, and the dispatcher hands it the next item in
  * {@link WorkQueue} order. Nothing polls; work moves when an item arrives or a worker frees up.
- * The pool size is the queue's concurrency limit.
+ * The pool size is the queue's concurrency limit. Items are data ({@link WorkItem}): a card that waits
+ * in a queue need not be in memory.
  */
 public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
@@ -27,6 +26,13 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
     /** Queue an item; it replaces an item queued under the same key. */
     public record Enqueue(WorkItem item) implements Command {
+    }
+
+    /**
+     * Put back an item a worker could not get answered: it keeps its place in the order, unless a newer
+     * request for the same key is queued meanwhile.
+     */
+    public record Requeue(WorkItem item) implements Command {
     }
 
     /** Drop a queued item (a running call is not affected). */
@@ -59,15 +65,16 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
      * @param queued  items waiting
      * @param running calls in progress
      * @param workers the concurrency limit
+     * @param oldest  the item that has waited longest, or null when none waits
      */
-    public record Stats(String queue, int queued, int running, int workers) {
+    public record Stats(String queue, int queued, int running, int workers, WorkItem oldest) {
     }
 
     record WorkerIdle(ActorRef<Worker.Command> worker) implements Command {
     }
 
     private final String name;
-    private final Clock clock;
+    private final DispatchSettings settings;
     private final WorkQueue<WorkItem> queue;
     private final Deque<ActorRef<Worker.Command>> idle = new ArrayDeque<>();
     private final List<ActorRef<Worker.Command>> workers = new ArrayList<>();
@@ -75,15 +82,15 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     private int cancelAcksPending;
     private final List<ActorRef<org.apache.pekko.Done>> cancelReplies = new ArrayList<>();
 
-    private Dispatcher(ActorContext<Command> context, String name, int concurrency, Clock clock, Duration aging,
-                       Duration softLimit, Duration hardLimit, boolean held) {
+    private Dispatcher(ActorContext<Command> context, String name, int concurrency, DispatchSettings settings,
+                       boolean held) {
         super(context);
         this.name = name;
-        this.clock = clock;
-        this.queue = new WorkQueue<>(aging);
+        this.settings = settings;
+        this.queue = new WorkQueue<>(settings.aging());
         this.held = held;
         for (int i = 0; i < concurrency; i++) {
-            workers.add(context.spawn(Worker.create(context.getSelf(), clock, softLimit, hardLimit), "worker-" + i,
+            workers.add(context.spawn(Worker.create(context.getSelf(), settings), "worker-" + i,
                     DispatcherSelector.fromConfig("orquestra.worker-dispatcher")));
         }
     }
@@ -94,12 +101,11 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
      * @param held start without handing out work until {@link Release} arrives (used while a
      *             restart re-queues in-flight work, so the queue's order is complete before anything runs)
      */
-    public static Behavior<Command> create(String name, int concurrency, Clock clock, Duration aging,
-                                           Duration softLimit, Duration hardLimit, boolean held) {
+    public static Behavior<Command> create(String name, int concurrency, DispatchSettings settings, boolean held) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency of queue " + name + " must be at least 1, was " + concurrency);
         }
-        return Behaviors.setup(ctx -> new Dispatcher(ctx, name, concurrency, clock, aging, softLimit, hardLimit, held));
+        return Behaviors.setup(ctx -> new Dispatcher(ctx, name, concurrency, settings, held));
     }
 
     @Override
@@ -108,6 +114,15 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
                 .onMessage(Enqueue.class, e -> {
                     WorkItem item = e.item();
                     queue.offer(item.key(), item.priority(), item.criticalPath(), item.enqueuedAt(), item.ordinal(), item);
+                    dispatch();
+                    return this;
+                })
+                .onMessage(Requeue.class, r -> {
+                    WorkItem item = r.item();
+                    if (!queue.contains(item.key())) {
+                        queue.offer(item.key(), item.priority(), item.criticalPath(), item.enqueuedAt(), item.ordinal(),
+                                item);
+                    }
                     dispatch();
                     return this;
                 })
@@ -144,7 +159,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
                     return this;
                 })
                 .onMessage(GetStats.class, g -> {
-                    g.replyTo().tell(new Stats(name, queue.size(), workers.size() - idle.size(), workers.size()));
+                    g.replyTo().tell(new Stats(name, queue.size(), workers.size() - idle.size(), workers.size(),
+                            queue.oldest().map(WorkQueue.Entry::item).orElse(null)));
                     return this;
                 })
                 .build();
@@ -152,7 +168,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
     private void dispatch() {
         while (!held && !idle.isEmpty() && !queue.isEmpty()) {
-            WorkItem item = queue.poll(clock.instant()).orElseThrow().item();
+            WorkItem item = queue.poll(settings.clock().instant()).orElseThrow().item();
             idle.pollFirst().tell(new Worker.Assign(item));
         }
     }

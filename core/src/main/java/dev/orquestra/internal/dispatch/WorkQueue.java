@@ -117,6 +117,18 @@ public final class WorkQueue<T> {
         return Math.max(0, nanos);
     }
 
+    /** The entry that has waited longest (earliest due), if any. */
+    public Optional<Entry<T>> oldest() {
+        Entry<T> oldest = null;
+        for (Level<T> level : levels.values()) {
+            Entry<T> first = level.byAge.first();
+            if (oldest == null || FIFO.compare(first, oldest) < 0) {
+                oldest = first;
+            }
+        }
+        return Optional.ofNullable(oldest);
+    }
+
     public boolean contains(String key) {
         return byKey.containsKey(key);
     }

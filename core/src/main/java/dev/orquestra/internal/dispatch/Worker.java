@@ -2,8 +2,6 @@ package dev.orquestra.internal.dispatch;
 
 import dev.orquestra.Usage;
 import dev.orquestra.spi.WorkResult;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -14,10 +12,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * One concurrency slot of a queue: pulls an item from its dispatcher when free, calls the agent,
- * enforces the soft and hard time limits, and reports to the item's requester. A worker stays busy
- * until the call really completes, even after its hard limit, so a queue never runs more calls at
- * once than it has workers.
+ * One concurrency slot of a queue. When its dispatcher hands it an item, it claims the item from the
+ * card that queued it (the card may not be in memory: claiming brings it back), runs what the card
+ * answers, enforces the soft and hard time limits, and reports to the card. A worker stays busy until
+ * the call really completes, even after its hard limit, so a queue never runs more calls at once than
+ * it has workers.
  */
 public final class Worker {
 
@@ -25,6 +24,12 @@ public final class Worker {
     }
 
     record Assign(WorkItem item) implements Command {
+    }
+
+    private record Answered(ClaimAnswer answer) implements Command {
+    }
+
+    private record ClaimTimedOut(long claim) implements Command {
     }
 
     private record Completed(long callId, Object value, Throwable error) implements Command {
@@ -43,24 +48,22 @@ public final class Worker {
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
     private final ActorRef<Dispatcher.Command> dispatcher;
-    private final Clock clock;
-    private final Duration softLimit;
-    private final Duration hardLimit;
+    private final DispatchSettings settings;
+    private final ActorRef<ClaimAnswer> answers;
+    private long claims;
 
     private Worker(ActorContext<Command> context, TimerScheduler<Command> timers, ActorRef<Dispatcher.Command> dispatcher,
-                   Clock clock, Duration softLimit, Duration hardLimit) {
+                   DispatchSettings settings) {
         this.context = context;
         this.timers = timers;
         this.dispatcher = dispatcher;
-        this.clock = clock;
-        this.softLimit = softLimit;
-        this.hardLimit = hardLimit;
+        this.settings = settings;
+        this.answers = context.messageAdapter(ClaimAnswer.class, Answered::new);
     }
 
-    static Behavior<Command> create(ActorRef<Dispatcher.Command> dispatcher, Clock clock, Duration softLimit,
-                                    Duration hardLimit) {
+    static Behavior<Command> create(ActorRef<Dispatcher.Command> dispatcher, DispatchSettings settings) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            Worker w = new Worker(ctx, timers, dispatcher, clock, softLimit, hardLimit);
+            Worker w = new Worker(ctx, timers, dispatcher, settings);
             dispatcher.tell(new Dispatcher.WorkerIdle(ctx.getSelf()));
             return w.idle();
         }));
@@ -68,74 +71,116 @@ public final class Worker {
 
     private Behavior<Command> idle() {
         return Behaviors.receive(Command.class)
-                .onMessage(Assign.class, a -> start(a.item()))
+                .onMessage(Assign.class, a -> claim(a.item()))
+                .onMessage(Answered.class, a -> abandon(a.answer()))
                 .onMessage(CancelRunning.class, c -> {
                     c.ack().tell(new Dispatcher.WorkerCancelled());
                     return Behaviors.same();
                 })
-                .onMessage(Completed.class, c -> Behaviors.same())
-                .onMessage(SoftLimit.class, c -> Behaviors.same())
-                .onMessage(HardLimit.class, c -> Behaviors.same())
+                .onAnyMessage(m -> Behaviors.same())
                 .build();
     }
 
-    private Behavior<Command> start(WorkItem item) {
+    private Behavior<Command> claim(WorkItem item) {
+        long claim = ++claims;
+        settings.router().claim(item, claim, answers);
+        timers.startSingleTimer("claim", new ClaimTimedOut(claim), settings.claimTimeout());
+        return Behaviors.receive(Command.class)
+                .onMessage(Answered.class, a -> a.answer().claim() == claim, a -> {
+                    timers.cancel("claim");
+                    if (a.answer() instanceof ClaimAnswer.Run run) {
+                        return start(item, run);
+                    }
+                    return becomeIdle();
+                })
+                .onMessage(Answered.class, a -> abandon(a.answer()))
+                .onMessage(ClaimTimedOut.class, t -> t.claim() == claim, t -> {
+                    // the card did not answer (its journal may be down): the item waits in its queue again
+                    context.getLog().debug("claim of {} not answered within {}; queued again", item.key(),
+                            settings.claimTimeout());
+                    dispatcher.tell(new Dispatcher.Requeue(item));
+                    return becomeIdle();
+                })
+                .onMessage(CancelRunning.class, c -> {
+                    c.ack().tell(new Dispatcher.WorkerCancelled());
+                    return Behaviors.same();
+                })
+                .onMessage(Assign.class, a -> {
+                    throw new IllegalStateException("worker assigned " + a.item().key() + " while claiming " + item.key());
+                })
+                .onAnyMessage(m -> Behaviors.same())
+                .build();
+    }
+
+    /** A card accepted a claim this worker gave up on: the call never ran, and the card must know. */
+    private Behavior<Command> abandon(ClaimAnswer answer) {
+        if (answer instanceof ClaimAnswer.Run run) {
+            run.reportTo().tell(new CallReport.Abandoned(run.callId()));
+        }
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> becomeIdle() {
+        dispatcher.tell(new Dispatcher.WorkerIdle(context.getSelf()));
+        return idle();
+    }
+
+    private Behavior<Command> start(WorkItem item, ClaimAnswer.Run run) {
         Signal signal = new Signal();
-        Instant now = clock.instant();
-        CallContext call = new CallContext(now.plus(softLimit), now.plus(hardLimit), signal);
-        long id = item.callId();
+        Instant now = settings.clock().instant();
+        CallContext call = new CallContext(now.plus(settings.softLimit()), now.plus(settings.hardLimit()), signal);
+        long id = run.callId();
         // Limits run from before the call, so no call can outrun a timer that is not set yet.
-        timers.startSingleTimer("soft", new SoftLimit(id), softLimit);
-        timers.startSingleTimer("hard", new HardLimit(id), hardLimit);
-        item.replyTo().tell(new CallReport.Started(id));
+        timers.startSingleTimer("soft", new SoftLimit(id), settings.softLimit());
+        timers.startSingleTimer("hard", new HardLimit(id), settings.hardLimit());
         CompletionStage<?> stage;
         try {
-            stage = item.call().apply(call);
+            stage = settings.invoker().invoke(run.call(), call);
             if (stage == null) {
                 throw new IllegalStateException("the agent returned null instead of a CompletionStage");
             }
         } catch (RuntimeException e) {
             timers.cancelAll();
-            item.replyTo().tell(new CallReport.Failed(id, describe(e), Usage.ZERO));
-            dispatcher.tell(new Dispatcher.WorkerIdle(context.getSelf()));
-            return idle();
+            run.reportTo().tell(new CallReport.Failed(id, describe(e), Usage.ZERO));
+            return becomeIdle();
         }
         context.pipeToSelf(stage, (value, error) -> new Completed(id, value, error));
-        return busy(item, signal, false);
+        return busy(item, run, signal, false);
     }
 
-    private Behavior<Command> busy(WorkItem item, Signal signal, boolean timedOut) {
-        long id = item.callId();
+    private Behavior<Command> busy(WorkItem item, ClaimAnswer.Run run, Signal signal, boolean timedOut) {
+        long id = run.callId();
+        ActorRef<CallReport> reportTo = run.reportTo();
         return Behaviors.receive(Command.class)
                 .onMessage(Completed.class, c -> c.callId() == id, c -> {
                     timers.cancelAll();
                     if (!timedOut) {
-                        item.replyTo().tell(report(id, c));
+                        reportTo.tell(report(id, c));
                     } else {
                         context.getLog().info("call {} ({}) completed after its hard time limit; result discarded",
                                 item.key(), id);
                     }
-                    dispatcher.tell(new Dispatcher.WorkerIdle(context.getSelf()));
-                    return idle();
+                    return becomeIdle();
                 })
                 .onMessage(SoftLimit.class, s -> s.callId() == id && !timedOut, s -> {
-                    signal.fire("soft time limit of " + softLimit + " reached");
-                    item.replyTo().tell(new CallReport.SoftLimitReached(id));
+                    signal.fire("soft time limit of " + settings.softLimit() + " reached");
+                    reportTo.tell(new CallReport.SoftLimitReached(id));
                     return Behaviors.same();
                 })
                 .onMessage(HardLimit.class, h -> h.callId() == id && !timedOut, h -> {
-                    signal.fire("hard time limit of " + hardLimit + " exceeded");
-                    item.replyTo().tell(new CallReport.Failed(id, "hard time limit of " + hardLimit + " exceeded",
+                    signal.fire("hard time limit of " + settings.hardLimit() + " exceeded");
+                    reportTo.tell(new CallReport.Failed(id, "hard time limit of " + settings.hardLimit() + " exceeded",
                             Usage.ZERO));
                     context.getLog().warn("call {} passed its hard time limit of {}; the slot stays taken until it returns",
-                            item.key(), hardLimit);
-                    return busy(item, signal, true);
+                            item.key(), settings.hardLimit());
+                    return busy(item, run, signal, true);
                 })
                 .onMessage(CancelRunning.class, c -> {
                     signal.fire(c.reason());
                     c.ack().tell(new Dispatcher.WorkerCancelled());
                     return Behaviors.same();
                 })
+                .onMessage(Answered.class, a -> abandon(a.answer()))
                 .onMessage(Assign.class, a -> {
                     // a dispatcher bug would be the only way here; never run two calls in one slot
                     throw new IllegalStateException("worker assigned " + a.item().key() + " while running " + item.key());

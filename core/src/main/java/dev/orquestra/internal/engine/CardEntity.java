@@ -11,13 +11,10 @@ import dev.orquestra.Stage;
 import dev.orquestra.Usage;
 import dev.orquestra.ValidationRecord;
 import dev.orquestra.Verdict;
-import dev.orquestra.internal.dispatch.CallContext;
 import dev.orquestra.internal.dispatch.CallReport;
+import dev.orquestra.internal.dispatch.ClaimAnswer;
 import dev.orquestra.internal.dispatch.Dispatcher;
 import dev.orquestra.internal.dispatch.WorkItem;
-import dev.orquestra.spi.FailureReport;
-import dev.orquestra.spi.Submission;
-import dev.orquestra.spi.WorkOrder;
 import dev.orquestra.spi.WorkResult;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -31,9 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -52,15 +47,21 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * One card: the only writer of its state. It drives its own pipeline — owner work, validation
- * stages, approval or rejection, correction, debugging, escalation — by queueing calls with the
+ * stages, approval or rejection, correction, debugging, escalation — by queueing work items with the
  * dispatchers and persisting what happened. Every state change is an event applied through
  * {@link CardState#apply}, so nothing the lifecycle table forbids is ever persisted; a command the
  * state does not allow gets an error reply.
  *
- * <p>Events that happen together (a rejection and the correction it starts, an approval and the
- * release to dependents) are persisted in one call. After recovery the card re-queues whatever was
- * in flight with the same idempotency key, and restores pending retry timers from their persisted
- * due times.
+ * <p>Work is queued as data ({@link WorkItem}); a worker that takes an item claims it from the card,
+ * which answers with what to call, or declines an item it no longer wants. A card therefore need not
+ * be in memory while its work waits: the {@link CardRegion} brings it back for the claim.
+ *
+ * <p>What only marks time is not written on its own: {@code Queued} (for a card's first attempt) and
+ * {@code WorkStarted} are applied in memory when the owner's call starts and persisted together with
+ * what the call produced (or with a retry, a soft time limit, a cancellation). A crash before that
+ * loses nothing that matters: the card is queued again with the same idempotency key and the same
+ * place in its queue. Events that happen together (a rejection and the correction it starts, an
+ * approval and the completion) are persisted in one call.
  */
 public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<CardEntity.Command, CardEvent, CardState> {
 
@@ -73,11 +74,14 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     }
 
     /**
-     * Start the card if it is TODO; in any case reply with its summary (used to wake it after a restart).
-     *
-     * @param readyAt when its dependencies were met: the card's place in first-in-first-out order
+     * Resume whatever was in flight when the engine stopped (queue the work again with the same keys),
+     * then reply with the card's summary. The orchestrator wakes only cards that have written events.
      */
-    public record Start(Instant readyAt, ActorRef<CardUpdate> replyTo) implements Command {
+    public record Wake(ActorRef<CardUpdate> replyTo) implements Command {
+    }
+
+    /** A worker claims one of this card's work items. */
+    public record ClaimWork(WorkItem item, long claim, ActorRef<ClaimAnswer> replyTo) implements Command {
     }
 
     /** Cancel a TODO or QUEUED card. */
@@ -88,8 +92,12 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     public record Decide(HumanDecision decision, ActorRef<StatusReply<CardSummary>> replyTo) implements Command {
     }
 
-    /** Reply with the card's full state. */
+    /** Reply with the card's full state (including what is not persisted yet). */
     public record GetState(ActorRef<CardState> replyTo) implements Command {
+    }
+
+    /** Leave memory (sent by the region after the card asked to passivate). */
+    record Stop() implements Command {
     }
 
     private record Call(CallReport report) implements Command {
@@ -102,10 +110,8 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     private record Continue() implements Command {
     }
 
-    private record Passivate() implements Command {
+    private record IdleCheck() implements Command {
     }
-
-    private static final Duration PASSIVATE_AFTER = Duration.ofSeconds(10);
 
     private final EngineContext engine;
     private final ActorContext<Command> context;
@@ -114,16 +120,28 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     private final int criticalPath;
     private final long ordinal;
     private final ActorRef<Orchestrator.Command> orchestrator;
+    private final ActorRef<CardRegion.Command> region;
     private final ActorRef<CallReport> calls;
 
-    // Runtime bookkeeping of calls in flight; rebuilt from the state after a restart.
+    // Runtime bookkeeping, rebuilt from the state after a restart.
+    /** Events applied in memory but not persisted yet; they go with the next write. */
+    private List<CardEvent> deferred = List.of();
+    /** The persisted state with the deferred events applied, or null when none are deferred. */
+    private CardState effective;
+    private final Map<String, Long> running = new HashMap<>();
     private final Map<Long, String> stageOfCall = new HashMap<>();
-    private final Map<String, Long> callOfStage = new HashMap<>();
     private final Map<String, Verdict> collected = new LinkedHashMap<>();
-    private long nextCallId = 1;
+    private long nextCallId;
+    /** Whether this incarnation has queued what its state needs (on a wake, a stale claim, or a restart). */
+    private boolean resumed;
+    private int recoveries;
+    /** Whether a supervisor replaced an earlier instance of this card (its stash overflowed). */
+    private final boolean replacement;
+    private long lastActivity = System.nanoTime();
 
     private CardEntity(EngineContext engine, ActorContext<Command> context, TimerScheduler<Command> timers,
-                       CardSpec spec, int criticalPath, long ordinal, ActorRef<Orchestrator.Command> orchestrator) {
+                       CardSpec spec, int criticalPath, long ordinal, ActorRef<Orchestrator.Command> orchestrator,
+                       ActorRef<CardRegion.Command> region, int incarnation) {
         super(PersistenceId.ofUniqueId(engine.cardPersistenceId(spec.id())),
                 JournalFailures.RESTART);
         this.engine = engine;
@@ -133,17 +151,25 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
         this.criticalPath = criticalPath;
         this.ordinal = ordinal;
         this.orchestrator = orchestrator;
+        this.region = region;
         this.calls = context.messageAdapter(CallReport.class, Call::new);
+        this.replacement = incarnation > 1;
+        // call ids of a replaced instance must never be taken for this one's (a late report would match)
+        this.nextCallId = ((long) incarnation << 40) + 1;
     }
 
     /**
      * @param criticalPath the card's critical-path length, for queue order
      * @param ordinal      the card's position in the backlog, which breaks ties in queue order
+     * @param region       where the card asks to be passivated
      */
     public static Behavior<Command> create(EngineContext engine, CardSpec spec, int criticalPath, long ordinal,
-                                           ActorRef<Orchestrator.Command> orchestrator) {
+                                           ActorRef<Orchestrator.Command> orchestrator,
+                                           ActorRef<CardRegion.Command> region) {
+        int[] incarnations = {0};
         return JournalFailures.restartOnStashOverflow(Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new CardEntity(engine, ctx, timers, spec, criticalPath, ordinal, orchestrator))), JournalFailures.RESTART);
+                new CardEntity(engine, ctx, timers, spec, criticalPath, ordinal, orchestrator, region,
+                        ++incarnations[0]))), JournalFailures.RESTART);
     }
 
     @Override
@@ -158,7 +184,7 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
 
     @Override
     public Set<String> tagsFor(CardEvent event) {
-        return Set.of(engine.cardTag());
+        return engine.cardTags();
     }
 
     @Override
@@ -169,52 +195,142 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     @Override
     public SignalHandler<CardState> signalHandler() {
         return newSignalHandlerBuilder()
-                .onSignal(RecoveryCompleted.instance(), this::resume)
+                .onSignal(RecoveryCompleted.instance(), this::recovered)
                 .build();
     }
 
     @Override
     public CommandHandlerWithReply<Command, CardEvent, CardState> commandHandler() {
         return newCommandHandlerWithReplyBuilder().forAnyState()
-                .onCommand(Start.class, this::onStart)
+                .onCommand(ClaimWork.class, this::onClaim)
+                .onCommand(Call.class, (state, c) -> onCall(state, c.report()))
+                .onCommand(Wake.class, this::onWake)
                 .onCommand(Cancel.class, this::onCancel)
                 .onCommand(Decide.class, this::onDecide)
-                .onCommand(GetState.class, (state, c) -> Effect().reply(c.replyTo(), state))
-                .onCommand(Call.class, (state, c) -> onCall(state, c.report()))
+                .onCommand(GetState.class, (state, c) -> Effect().reply(c.replyTo(), current(state)))
                 .onCommand(RetryDue.class, this::onRetryDue)
-                .onCommand(Continue.class, (state, c) -> onContinue(state))
-                .onCommand(Passivate.class, (state, c) -> Effect().stop().thenNoReply())
+                .onCommand(Continue.class, (state, c) -> onContinue(current(state)))
+                .onCommand(IdleCheck.class, (state, c) -> onIdleCheck(current(state)))
+                .onCommand(Stop.class, (state, c) -> Effect().stop().thenNoReply())
                 .build();
+    }
+
+    /** The card's state as it stands: what is persisted plus what is deferred to the next write. */
+    private CardState current(CardState persisted) {
+        return effective != null ? effective : persisted;
+    }
+
+    private void defer(CardState persisted, CardEvent event) {
+        CardState next = current(persisted).apply(event);
+        if (deferred.isEmpty()) {
+            deferred = new ArrayList<>(2);
+        }
+        deferred.add(event);
+        effective = next;
+    }
+
+    // ---------------------------------------------------------------- claims
+
+    private ReplyEffect<CardEvent, CardState> onClaim(CardState persisted, ClaimWork c) {
+        lastActivity = System.nanoTime();
+        CardState s = current(persisted);
+        WorkItem item = c.item();
+        String stage = item.stage();
+        if (running.containsKey(stage)) {
+            c.replyTo().tell(new ClaimAnswer.Decline(c.claim(), stage + " is already running"));
+            return Effect().noReply();
+        }
+        String refusal = refusal(s, item);
+        if (refusal != null) {
+            c.replyTo().tell(new ClaimAnswer.Decline(c.claim(), refusal));
+            if (!resumed) {
+                // the item was queued for a card that has moved on (its state came from its journal):
+                // make sure what it does need is queued
+                resumeWork(s);
+            }
+            return Effect().noReply();
+        }
+        Object call;
+        if (stage.equals(OWNER)) {
+            if (s.status() == CardStatus.TODO) {
+                defer(persisted, new CardEvent.Queued(spec.id(), item.enqueuedAt()));
+            }
+            if (current(persisted).status() == CardStatus.QUEUED) {
+                defer(persisted, new CardEvent.WorkStarted(spec.id(), now(), current(persisted).attempt()));
+            }
+            CardState started = current(persisted);
+            call = new CardCall.Work(spec.owner(), spec, started.attempt(), item.key(), started.corrections());
+        } else if (stage.equals(DEBUGGER)) {
+            call = new CardCall.Diagnose(spec, s.attempt(), item.key(), s.lastReasons(), s.validationHistory(),
+                    s.corrections(), s.artifacts());
+        } else {
+            int attempt = s.attempt();
+            List<Verdict> earlier = s.validationHistory().stream().filter(r -> r.attempt() == attempt)
+                    .map(ValidationRecord::verdict).toList();
+            call = new CardCall.Check(stage, spec, attempt, item.key(), s.artifacts(), earlier);
+        }
+        long callId = nextCallId++;
+        running.put(stage, callId);
+        stageOfCall.put(callId, stage);
+        c.replyTo().tell(new ClaimAnswer.Run(c.claim(), callId, call, calls));
+        tellOrchestrator(s, current(persisted));
+        return Effect().noReply();
+    }
+
+    /** Why the card does not want this item now, or null when it does. */
+    private String refusal(CardState s, WorkItem item) {
+        String stage = item.stage();
+        boolean sameAttempt = item.attempt() == s.attempt();
+        if (stage.equals(OWNER)) {
+            boolean fresh = s.status() == CardStatus.TODO && item.attempt() == 1;
+            boolean due = (s.status() == CardStatus.QUEUED || s.status() == CardStatus.IN_PROGRESS) && sameAttempt;
+            return fresh || due ? null : "the card is " + s.status() + " on attempt " + s.attempt();
+        }
+        if (stage.equals(DEBUGGER)) {
+            return (s.status() == CardStatus.REJECTED || s.status() == CardStatus.FAILED) && sameAttempt
+                    && needsDebugger(s) ? null : "the card needs no diagnosis now (" + s.status() + ")";
+        }
+        if (s.status() != CardStatus.VALIDATING || !sameAttempt) {
+            return "the card is " + s.status() + " on attempt " + s.attempt();
+        }
+        int index = currentStageIndex(s);
+        if (index >= engine.pipeline().stages().size()
+                || engine.pipeline().stages().get(index).checks().stream().noneMatch(c -> c.name().equals(stage))) {
+            return "check " + stage + " is not in the card's current stage";
+        }
+        return collected.containsKey(stage) ? "check " + stage + " already gave its verdict" : null;
     }
 
     // ---------------------------------------------------------------- commands from outside
 
-    private ReplyEffect<CardEvent, CardState> onStart(CardState state, Start c) {
-        if (state.status() != CardStatus.TODO) {
-            return Effect().reply(c.replyTo(), new CardUpdate(spec.id(), CardSummary.of(state), CardUpdate.Kind.STARTED));
+    private ReplyEffect<CardEvent, CardState> onWake(CardState persisted, Wake c) {
+        CardState s = current(persisted);
+        if (!resumed) {
+            resumeWork(s);
         }
-        return commit(state, List.of(new CardEvent.Queued(spec.id(), c.readyAt())), this::enqueueOwner)
-                .thenReply(c.replyTo(), s -> new CardUpdate(spec.id(), CardSummary.of(s), CardUpdate.Kind.STARTED));
+        return Effect().reply(c.replyTo(), new CardUpdate(spec.id(), CardSummary.of(s), CardUpdate.Kind.STARTED));
     }
 
-    private ReplyEffect<CardEvent, CardState> onCancel(CardState state, Cancel c) {
-        if (state.status().isTerminal()) {
+    private ReplyEffect<CardEvent, CardState> onCancel(CardState persisted, Cancel c) {
+        CardState s = current(persisted);
+        if (s.status().isTerminal()) {
             // the orchestrator may not have recorded this yet (a stop came first): tell it
-            orchestrator.tell(new CardUpdate(spec.id(), CardSummary.of(state), CardUpdate.Kind.SETTLED));
+            orchestrator.tell(new CardUpdate(spec.id(), CardSummary.of(s), CardUpdate.Kind.SETTLED));
         }
-        if (state.status() != CardStatus.TODO && state.status() != CardStatus.QUEUED) {
-            return Effect().reply(c.replyTo(), StatusReply.error("card " + spec.id() + " is " + state.status()
+        if ((s.status() != CardStatus.TODO && s.status() != CardStatus.QUEUED) || !running.isEmpty()) {
+            return Effect().reply(c.replyTo(), StatusReply.error("card " + spec.id() + " is " + s.status()
                     + "; only a TODO or QUEUED card can be cancelled"));
         }
-        return commit(state, List.of(new CardEvent.Cancelled(spec.id(), now(), c.reason())),
-                s -> engine.queue(EngineContext.ownerQueue(spec.owner()))
-                        .tell(new Dispatcher.Dequeue(key(OWNER, state.attempt()))))
-                .thenReply(c.replyTo(), s -> StatusReply.success(CardSummary.of(s)));
+        String ticket = WorkItem.key(spec.id(), Math.max(1, s.attempt()), OWNER);
+        return commit(s, List.of(new CardEvent.Cancelled(spec.id(), now(), c.reason())),
+                after -> engine.queue(EngineContext.ownerQueue(spec.owner())).tell(new Dispatcher.Dequeue(ticket)))
+                .thenReply(c.replyTo(), after -> StatusReply.success(CardSummary.of(after)));
     }
 
-    private ReplyEffect<CardEvent, CardState> onDecide(CardState state, Decide c) {
-        if (state.status() != CardStatus.AWAITING_HUMAN) {
-            return Effect().reply(c.replyTo(), StatusReply.error("card " + spec.id() + " is " + state.status()
+    private ReplyEffect<CardEvent, CardState> onDecide(CardState persisted, Decide c) {
+        CardState s = current(persisted);
+        if (s.status() != CardStatus.AWAITING_HUMAN) {
+            return Effect().reply(c.replyTo(), StatusReply.error("card " + spec.id() + " is " + s.status()
                     + ", not awaiting review; a reviewer's decision applies only to a card awaiting review"));
         }
         HumanDecision d = c.decision();
@@ -226,27 +342,22 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
             case REJECT_PERMANENTLY -> { }
             default -> throw new IllegalStateException("unknown decision " + d.kind());
         }
-        return commit(state, events, s -> {
-            if (s.status() == CardStatus.QUEUED) {
-                enqueueOwner(s);
+        return commit(s, events, after -> {
+            if (after.status() == CardStatus.QUEUED) {
+                enqueueOwner(after);
             }
-        }).thenReply(c.replyTo(), s -> StatusReply.success(CardSummary.of(s)));
+        }).thenReply(c.replyTo(), after -> StatusReply.success(CardSummary.of(after)));
     }
 
     // ---------------------------------------------------------------- call reports
 
-    private ReplyEffect<CardEvent, CardState> onCall(CardState state, CallReport report) {
+    private ReplyEffect<CardEvent, CardState> onCall(CardState persisted, CallReport report) {
         String stage = stageOfCall.get(report.callId());
         if (stage == null) {
             return Effect().noReply(); // a call this card no longer waits for (retried, timed out, or before a restart)
         }
-        if (report instanceof CallReport.Started) {
-            if (stage.equals(OWNER) && state.status() == CardStatus.QUEUED) {
-                return commit(state, List.of(new CardEvent.WorkStarted(spec.id(), now(), state.attempt())), s -> { })
-                        .thenNoReply();
-            }
-            return Effect().noReply();
-        }
+        lastActivity = System.nanoTime();
+        CardState state = current(persisted);
         if (report instanceof CallReport.SoftLimitReached) {
             if (state.status() == CardStatus.IN_PROGRESS || state.status() == CardStatus.VALIDATING) {
                 return commit(state, List.of(new CardEvent.SoftTimeLimitReached(spec.id(), now(), stage)), s -> { })
@@ -256,17 +367,32 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
             return Effect().noReply();
         }
         forget(report.callId());
+        if (report instanceof CallReport.Abandoned) {
+            return Effect().noReply(); // the worker put the item back in its queue; a new claim will come
+        }
         if (report instanceof CallReport.Failed f) {
             return onCallFailed(state, stage, f.error(), f.usage());
         }
         Object value = ((CallReport.Succeeded) report).value();
         if (stage.equals(OWNER)) {
-            return onOwnerResult(state, (WorkResult) value);
+            if (!(value instanceof WorkResult result)) {
+                return onCallFailed(state, stage, "the agent completed with " + value.getClass().getName()
+                        + " instead of a WorkResult", Usage.ZERO);
+            }
+            return onOwnerResult(state, result);
         }
         if (stage.equals(DEBUGGER)) {
-            return onDiagnosis(state, (Diagnosis) value);
+            if (!(value instanceof Diagnosis diagnosis)) {
+                return onCallFailed(state, stage, "the debugger completed with " + value.getClass().getName()
+                        + " instead of a Diagnosis", Usage.ZERO);
+            }
+            return onDiagnosis(state, diagnosis);
         }
-        return onVerdict(state, stage, (Verdict) value);
+        if (!(value instanceof Verdict verdict)) {
+            return onCallFailed(state, stage, "the validator completed with " + value.getClass().getName()
+                    + " instead of a Verdict", Usage.ZERO);
+        }
+        return onVerdict(state, stage, verdict);
     }
 
     private ReplyEffect<CardEvent, CardState> onOwnerResult(CardState state, WorkResult result) {
@@ -288,7 +414,7 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
             events.add(new CardEvent.Completed(spec.id(), at));
             return commit(state, events, s -> { }).thenNoReply();
         }
-        return commit(state, events, s -> dispatchStage(s, 0)).thenNoReply();
+        return commit(state, events, s -> dispatchStage(s, 0, at)).thenNoReply();
     }
 
     private ReplyEffect<CardEvent, CardState> onVerdict(CardState state, String check, Verdict verdict) {
@@ -305,7 +431,7 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
         if (collected.size() < stage.checks().size()) {
             return Effect().noReply();
         }
-        List<Verdict> verdicts = new ArrayList<>();
+        List<Verdict> verdicts = new ArrayList<>(stage.checks().size());
         for (Check c : stage.checks()) {
             verdicts.add(collected.get(c.name()));
         }
@@ -326,7 +452,7 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
                 events.addAll(escalation(reason, at));
                 return commit(state, events, s -> { }).thenNoReply();
             }
-            return commit(state, events, s -> dispatchStage(s, index + 1)).thenNoReply();
+            return commit(state, events, s -> dispatchStage(s, index + 1, at)).thenNoReply();
         }
         List<String> reasons = new ArrayList<>(new LinkedHashSet<>(verdicts.stream()
                 .filter(v -> !v.passed()).flatMap(v -> v.reasons().stream()).toList()));
@@ -385,8 +511,9 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
         return setback(state, events);
     }
 
-    private ReplyEffect<CardEvent, CardState> onRetryDue(CardState state, RetryDue r) {
-        if (!stillWants(state, r.stage())) {
+    private ReplyEffect<CardEvent, CardState> onRetryDue(CardState persisted, RetryDue r) {
+        CardState state = current(persisted);
+        if (!stillWants(state, r.stage()) || running.containsKey(r.stage())) {
             return Effect().noReply();
         }
         enqueue(state, r.stage(), now());
@@ -399,13 +526,35 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
             case APPROVED -> List.of(new CardEvent.Completed(spec.id(), at));
             case CORRECTING -> List.of(new CardEvent.Queued(spec.id(), at));
             case ESCALATED -> List.of(new CardEvent.ReviewRequested(spec.id(), at));
-            case REJECTED, FAILED -> followUp(state, at);
+            case REJECTED, FAILED -> needsDebugger(state) ? List.of() : followUp(state, at);
+            case VALIDATING -> currentStageIndex(state) >= engine.pipeline().stages().size()
+                    ? List.of(new CardEvent.Approved(spec.id(), at, "none", List.of()),
+                    new CardEvent.Completed(spec.id(), at)) : List.of();
             default -> List.of();
         };
         if (events.isEmpty()) {
             return Effect().noReply();
         }
         return commit(state, events, this::afterSetback).thenNoReply();
+    }
+
+    private ReplyEffect<CardEvent, CardState> onIdleCheck(CardState state) {
+        // verdicts collected for a stage that is not complete live only in memory: keep them
+        boolean idle = running.isEmpty() && deferred.isEmpty() && collected.isEmpty() && !retryPending(state)
+                && System.nanoTime() - lastActivity >= engine.settings().passivateAfter().toNanos();
+        if (idle) {
+            region.tell(new CardRegion.Passivate(spec.id(), context.getSelf()));
+        }
+        return Effect().noReply();
+    }
+
+    private boolean retryPending(CardState state) {
+        for (String stage : state.retries().keySet()) {
+            if (timers.isTimerActive(timerKey(stage))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- setbacks: rejection or failure
@@ -438,7 +587,7 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
             case QUEUED -> enqueueOwner(s);
             case REJECTED, FAILED -> {
                 if (needsDebugger(s)) {
-                    enqueue(s, DEBUGGER, now());
+                    enqueue(s, DEBUGGER, s.setbackAt() != null ? s.setbackAt() : now());
                 }
             }
             default -> { }
@@ -477,47 +626,84 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
                 + " exceeded: USD " + s.usage().costUsd().toPlainString() + " spent";
     }
 
-    // ---------------------------------------------------------------- recovery
+    // ---------------------------------------------------------------- recovery and passivation
 
-    private void resume(CardState state) {
-        // After a restart (a journal write failed) this instance is reused: calls it waited for are gone.
+    private void recovered(CardState state) {
+        // After a restart (a journal write failed) this instance is reused: calls it waited for are gone,
+        // and whatever it had deferred was never written.
+        deferred = List.of();
+        effective = null;
+        running.clear();
         stageOfCall.clear();
-        callOfStage.clear();
         collected.clear();
+        boolean restarted = ++recoveries > 1 || replacement;
+        resumed = false;
+        lastActivity = System.nanoTime();
+        if (restarted) {
+            resumeWork(state);
+            if (state.status() == CardStatus.TODO) {
+                // what it had started in memory is gone; the orchestrator queues it again
+                orchestrator.tell(new CardUpdate(spec.id(), CardSummary.of(state), CardUpdate.Kind.STARTED));
+            }
+        } else if (state.status().isTerminal()) {
+            region.tell(new CardRegion.Passivate(spec.id(), context.getSelf()));
+        } else if (isInterrupted(state)) {
+            context.getSelf().tell(new Continue());
+        }
+        Duration idle = engine.settings().passivateAfter();
+        timers.startTimerWithFixedDelay("idle", new IdleCheck(), idle, idle);
+    }
+
+    /** A status normally persisted together with its successor: a crash came in between. */
+    private boolean isInterrupted(CardState state) {
+        return switch (state.status()) {
+            case APPROVED, CORRECTING, ESCALATED -> true;
+            case REJECTED, FAILED -> !needsDebugger(state);
+            case VALIDATING -> currentStageIndex(state) >= engine.pipeline().stages().size();
+            default -> false;
+        };
+    }
+
+    /** Queues again whatever the state says is due and not running, or restores its retry timer. */
+    private void resumeWork(CardState state) {
+        resumed = true;
         switch (state.status()) {
             case QUEUED -> enqueueOwner(state);
-            case IN_PROGRESS -> resumeCall(state, OWNER);
+            case IN_PROGRESS -> resumeCall(state, OWNER, state.queuedAt());
             case VALIDATING -> {
                 int index = currentStageIndex(state);
-                if (index >= engine.pipeline().stages().size()) {
-                    context.getSelf().tell(new Continue());
-                } else {
+                if (index < engine.pipeline().stages().size()) {
                     for (Check c : engine.pipeline().stages().get(index).checks()) {
-                        resumeCall(state, c.name());
+                        if (!collected.containsKey(c.name())) {
+                            resumeCall(state, c.name(), state.stageDueAt());
+                        }
                     }
                 }
             }
             case REJECTED, FAILED -> {
                 if (needsDebugger(state)) {
-                    resumeCall(state, DEBUGGER);
-                } else {
-                    context.getSelf().tell(new Continue());
+                    resumeCall(state, DEBUGGER, state.setbackAt());
                 }
             }
-            case APPROVED, CORRECTING, ESCALATED -> context.getSelf().tell(new Continue());
-            case DONE, ABORTED, CANCELLED -> timers.startSingleTimer("passivate", new Passivate(), PASSIVATE_AFTER);
+            case DONE, ABORTED, CANCELLED -> region.tell(new CardRegion.Passivate(spec.id(), context.getSelf()));
             default -> { }
+        }
+        if (isInterrupted(state)) {
+            context.getSelf().tell(new Continue());
         }
     }
 
-    /** Re-queues a call that was in flight, or restores its retry timer. */
-    private void resumeCall(CardState state, String stage) {
+    /** Re-queues a call that was due, or restores its retry timer. */
+    private void resumeCall(CardState state, String stage, Instant dueAt) {
+        if (running.containsKey(stage)) {
+            return;
+        }
         CardState.Retry retry = state.retries().get(stage);
         Instant now = now();
         if (retry != null && retry.dueAt().isAfter(now)) {
             timers.startSingleTimer(timerKey(stage), new RetryDue(stage), Duration.between(now, retry.dueAt()));
         } else {
-            enqueue(state, stage, stage.equals(OWNER) && state.queuedAt() != null ? state.queuedAt() : now);
+            enqueue(state, stage, dueAt != null ? dueAt : now);
         }
     }
 
@@ -527,64 +713,29 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
         enqueue(state, OWNER, state.queuedAt() == null ? now() : state.queuedAt());
     }
 
-    private void dispatchStage(CardState state, int index) {
+    private void dispatchStage(CardState state, int index, Instant dueAt) {
         collected.clear();
-        Instant at = now();
         for (Check c : engine.pipeline().stages().get(index).checks()) {
-            enqueue(state, c.name(), at);
+            enqueue(state, c.name(), dueAt);
         }
     }
 
     private void enqueue(CardState state, String stage, Instant enqueuedAt) {
-        long callId = nextCallId++;
-        Long previous = callOfStage.put(stage, callId);
-        if (previous != null) {
-            stageOfCall.remove(previous);
-        }
-        stageOfCall.put(callId, stage);
-        String key = key(stage, state.attempt());
-        String queue;
-        Function<CallContext, CompletionStage<?>> call;
-        if (stage.equals(OWNER)) {
-            queue = EngineContext.ownerQueue(spec.owner());
-            var agent = engine.agents().get(spec.owner());
-            List<dev.orquestra.CorrectionRecord> corrections = state.corrections();
-            int attempt = state.attempt();
-            call = ctx -> agent.perform(new WorkOrder(spec, attempt, key, ctx.softDeadline(), ctx.deadline(),
-                    ctx.cancellation(), corrections));
-        } else if (stage.equals(DEBUGGER)) {
-            queue = EngineContext.DEBUGGER_QUEUE;
-            var debugger = engine.debugger();
-            var reasons = state.lastReasons();
-            var history = state.validationHistory();
-            var corrections = state.corrections();
-            var artifacts = state.artifacts();
-            int attempt = state.attempt();
-            call = ctx -> debugger.diagnose(new FailureReport(spec, attempt, key, reasons, history, corrections,
-                    artifacts, ctx.softDeadline(), ctx.deadline(), ctx.cancellation()));
-        } else {
-            queue = EngineContext.checkQueue(stage);
-            Check check = engine.pipeline().checks().stream().filter(c -> c.name().equals(stage)).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no check named " + stage));
-            int attempt = state.attempt();
-            var artifacts = state.artifacts();
-            List<Verdict> earlier = state.validationHistory().stream().filter(r -> r.attempt() == attempt)
-                    .map(ValidationRecord::verdict).toList();
-            call = ctx -> check.validator().validate(new Submission(spec, attempt, stage, key, artifacts, earlier,
-                    ctx.softDeadline(), ctx.deadline(), ctx.cancellation()));
-        }
-        engine.queue(queue).tell(new Dispatcher.Enqueue(new WorkItem(key, callId, spec.priority().weight(),
-                criticalPath, enqueuedAt, ordinal, call, calls)));
+        String queue = stage.equals(OWNER) ? EngineContext.ownerQueue(spec.owner())
+                : stage.equals(DEBUGGER) ? EngineContext.DEBUGGER_QUEUE : EngineContext.checkQueue(stage);
+        engine.queue(queue).tell(new Dispatcher.Enqueue(new WorkItem(WorkItem.key(spec.id(), state.attempt(), stage),
+                spec.id(), stage, state.attempt(), spec.priority().weight(), criticalPath, enqueuedAt, ordinal)));
     }
 
     /** Stops waiting for the other calls of a stage that has already failed. */
     private void cancelStageCalls(CardState state, Stage stage) {
         for (Check c : stage.checks()) {
-            Long callId = callOfStage.remove(c.name());
+            Long callId = running.remove(c.name());
             if (callId != null) {
                 stageOfCall.remove(callId);
-                engine.queue(EngineContext.checkQueue(c.name())).tell(new Dispatcher.Dequeue(key(c.name(), state.attempt())));
             }
+            engine.queue(EngineContext.checkQueue(c.name()))
+                    .tell(new Dispatcher.Dequeue(WorkItem.key(spec.id(), state.attempt(), c.name())));
             timers.cancel(timerKey(c.name()));
         }
         collected.clear();
@@ -593,7 +744,7 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     private void forget(long callId) {
         String stage = stageOfCall.remove(callId);
         if (stage != null) {
-            callOfStage.remove(stage, callId);
+            running.remove(stage, callId);
         }
     }
 
@@ -612,8 +763,9 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
 
     private int currentStageIndex(CardState state) {
         List<Stage> stages = engine.pipeline().stages();
+        List<String> passed = state.stagesPassed();
         for (int i = 0; i < stages.size(); i++) {
-            if (!state.stagesPassed().contains(stages.get(i).name())) {
+            if (!passed.contains(stages.get(i).name())) {
                 return i;
             }
         }
@@ -623,19 +775,32 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     // ---------------------------------------------------------------- persistence helpers
 
     /**
-     * Persists events together, then publishes them, tells the orchestrator what changed, runs the
-     * follow-up, and stops the card when it reached a terminal status.
+     * Persists the deferred events and these together, then publishes them, tells the orchestrator
+     * what changed, runs the follow-up, and asks to leave memory when the card reached a terminal status.
+     *
+     * @param before the card's current state (deferred events applied)
      */
     private EffectBuilder<CardEvent, CardState> commit(CardState before, List<CardEvent> events,
                                                       org.apache.pekko.japi.function.Procedure<CardState> then) {
-        CardState after = fold(before, events);
-        EffectBuilder<CardEvent, CardState> effect = Effect().persist(events).thenRun((CardState s) -> {
+        List<CardEvent> all;
+        if (deferred.isEmpty()) {
+            all = events;
+        } else {
+            all = new ArrayList<>(deferred.size() + events.size());
+            all.addAll(deferred);
+            all.addAll(events);
+            deferred = List.of();
+            effective = null;
+        }
+        return Effect().persist(all).thenRun((CardState s) -> {
             // follow-ups (queueing, timers) first: whoever sees the events may rely on them being in place
             then.apply(s);
-            engine.publisher().publish(events);
+            engine.publisher().publish(all);
             tellOrchestrator(before, s);
+            if (s.status().isTerminal()) {
+                region.tell(new CardRegion.Passivate(spec.id(), context.getSelf()));
+            }
         });
-        return after.status().isTerminal() ? effect.thenStop() : effect;
     }
 
     private void tellOrchestrator(CardState before, CardState after) {
@@ -656,10 +821,6 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     }
 
     // ---------------------------------------------------------------- small helpers
-
-    private String key(String stage, int attempt) {
-        return spec.id() + "/" + attempt + "/" + stage;
-    }
 
     private static String timerKey(String stage) {
         return "retry-" + stage;

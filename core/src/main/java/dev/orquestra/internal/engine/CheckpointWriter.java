@@ -2,26 +2,33 @@ package dev.orquestra.internal.engine;
 
 import dev.orquestra.Backlog;
 import dev.orquestra.BacklogCheckpoint;
+import dev.orquestra.BacklogReader;
 import dev.orquestra.CardEvent;
 import dev.orquestra.CardId;
 import dev.orquestra.CardReport;
 import dev.orquestra.CardSpec;
 import dev.orquestra.CardState;
 import dev.orquestra.spi.JournalReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.InflaterInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +38,18 @@ import org.slf4j.LoggerFactory;
  * the backlog-wide event stream into card states, remembering where it stopped, so each checkpoint
  * reads only the events written since the previous one.
  *
- * <p>Requests never block the engine: writes run on the writer's own thread, and requests that
- * arrive during a write are coalesced into one more write.
+ * <p>It never starves the run: it works on its own thread, requests that arrive while a checkpoint is
+ * written are coalesced into one more, and after a checkpoint that took T the next one waits at least
+ * {@code 9 T}, so writing checkpoints of a large backlog takes at most a tenth of one core however
+ * often approvals ask for one. Memory stays small: a card that reached a terminal status (its state
+ * can no longer change) is kept only as its checkpoint entry, compressed.
  */
 public final class CheckpointWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointWriter.class);
     private static final int PAGE = 10_000;
+    /** The pause after a checkpoint, as a multiple of the time it took. */
+    private static final int IDLE_FACTOR = 9;
 
     private final Path file;
     private final int every;
@@ -46,12 +58,15 @@ public final class CheckpointWriter implements AutoCloseable {
     private final JournalReader reader;
     private final Supplier<Orchestrator.BacklogView> view;
     private final Clock clock;
-    private final ExecutorService thread;
+    private final ScheduledThreadPoolExecutor thread;
     private final AtomicInteger approvals = new AtomicInteger();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final Map<CardId, CardState> states = new HashMap<>();
+    // the fields below belong to the writer's thread
+    private final Map<CardId, CardState> running = new HashMap<>();
+    private final Map<CardId, byte[]> settled = new HashMap<>();
     private long offset;
-    private int written;
+    private long nextAllowedNanos;
+    private Future<?> scheduled;
+    private volatile int written;
 
     /**
      * @param file  where to write, or null to only build checkpoints on demand ({@link #current})
@@ -67,11 +82,12 @@ public final class CheckpointWriter implements AutoCloseable {
         this.reader = reader;
         this.view = view;
         this.clock = clock;
-        this.thread = Executors.newSingleThreadExecutor(r -> {
+        this.thread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "orquestra-checkpoint");
             t.setDaemon(true);
             return t;
         });
+        this.thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     /** Counts persisted events; every {@code every}-th approval asks for a checkpoint. */
@@ -81,17 +97,22 @@ public final class CheckpointWriter implements AutoCloseable {
         }
     }
 
-    /** Asks for a checkpoint soon; coalesced with any that is pending. */
+    /** Asks for a checkpoint as soon as the pacing allows; coalesced with one already asked for. */
     public void request() {
-        if (scheduled.compareAndSet(false, true)) {
-            thread.execute(() -> {
-                scheduled.set(false);
-                try {
-                    write();
-                } catch (RuntimeException | IOException e) {
-                    LOG.warn("Checkpoint {} could not be written: {}", file, e.toString());
-                }
-            });
+        thread.execute(() -> {
+            if (scheduled != null && !scheduled.isDone()) {
+                return;
+            }
+            long delay = Math.max(0, nextAllowedNanos - System.nanoTime());
+            scheduled = thread.schedule(this::writeLogged, delay, TimeUnit.NANOSECONDS);
+        });
+    }
+
+    private void writeLogged() {
+        try {
+            write();
+        } catch (RuntimeException | IOException e) {
+            LOG.warn("Checkpoint {} could not be written: {}", file, e.toString());
         }
     }
 
@@ -138,11 +159,14 @@ public final class CheckpointWriter implements AutoCloseable {
     }
 
     private void write() throws IOException {
+        long start = System.nanoTime();
         BacklogCheckpoint checkpoint = build();
         if (checkpoint != null) {
             checkpoint.write(file);
             written++;
         }
+        long took = System.nanoTime() - start;
+        nextAllowedNanos = System.nanoTime() + took * IDLE_FACTOR;
     }
 
     private BacklogCheckpoint build() {
@@ -153,8 +177,13 @@ public final class CheckpointWriter implements AutoCloseable {
         fold();
         List<CardReport> reports = new ArrayList<>(v.cards().size());
         for (CardSpec spec : v.cards()) {
-            CardState state = states.getOrDefault(spec.id(), CardState.initial(spec.id(), maxAttempts));
-            reports.add(CardReport.of(spec, state, v.createdAt().get(spec.id())));
+            byte[] entry = settled.get(spec.id());
+            if (entry != null) {
+                reports.add(unpack(spec, entry));
+            } else {
+                reports.add(CardReport.of(spec, running.getOrDefault(spec.id(), CardState.initial(spec.id(), maxAttempts)),
+                        v.createdAt().get(spec.id())));
+            }
         }
         @SuppressWarnings("unchecked")
         Backlog backlog = new Backlog(v.project(), v.cards(),
@@ -163,8 +192,9 @@ public final class CheckpointWriter implements AutoCloseable {
         return BacklogCheckpoint.of(backlog, reports, clock.instant());
     }
 
-    /** Applies the events written since the last checkpoint to the cached card states. */
+    /** Applies the events written since the last checkpoint to the cards' states. */
     private void fold() {
+        Orchestrator.BacklogView v = null;
         while (true) {
             List<JournalReader.JournalEntry> page;
             try {
@@ -174,13 +204,57 @@ public final class CheckpointWriter implements AutoCloseable {
             }
             for (JournalReader.JournalEntry entry : page) {
                 CardEvent event = (CardEvent) entry.event();
-                states.compute(event.cardId(), (id, s) -> (s == null ? CardState.initial(id, maxAttempts) : s).apply(event));
+                CardId id = event.cardId();
                 offset = entry.offset();
+                if (settled.containsKey(id)) {
+                    continue;
+                }
+                CardState state = running.getOrDefault(id, null);
+                state = (state == null ? CardState.initial(id, maxAttempts) : state).apply(event);
+                if (state.status().isTerminal()) {
+                    if (v == null) {
+                        v = view.get();
+                    }
+                    running.remove(id);
+                    settled.put(id, pack(state, v.createdAt().get(id)));
+                } else {
+                    running.put(id, state);
+                }
             }
             if (page.size() < PAGE) {
                 return;
             }
         }
+    }
+
+    /**
+     * A terminal card's checkpoint entry, compressed: the entry of a one-card checkpoint of a stand-in
+     * spec (its real spec is the backlog's), which reads back to exactly the same report.
+     */
+    private static byte[] pack(CardState state, Instant createdAt) {
+        CardSpec standIn = new CardSpec(state.cardId(), "", "", "", dev.orquestra.Role.BACKEND,
+                dev.orquestra.Priority.MEDIUM, List.of(), Map.of());
+        BacklogCheckpoint one = BacklogCheckpoint.of(Backlog.of("c", List.of(standIn)),
+                List.of(CardReport.of(standIn, state, createdAt)), Instant.EPOCH);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (DeflaterOutputStream out = new DeflaterOutputStream(bytes, new Deflater(Deflater.BEST_SPEED))) {
+            out.write(one.toJson().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("compressing in memory failed", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static CardReport unpack(CardSpec spec, byte[] entry) {
+        String json;
+        try (InputStream in = new InflaterInputStream(new java.io.ByteArrayInputStream(entry))) {
+            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("decompressing in memory failed", e);
+        }
+        CardReport r = BacklogReader.standard().parseCheckpoint(json).reports().get(0);
+        return new CardReport(spec, r.status(), r.attempt(), r.validationHistory(), r.artifacts(), r.usage(),
+                r.createdAt(), r.startedAt(), r.completedAt(), r.decisions(), r.corrections(), r.escalation());
     }
 
     @Override

@@ -29,6 +29,9 @@ final class JournalFailures {
     static final BackoffSupervisorStrategy RESTART_ORCHESTRATOR = RESTART.withStopChildren(false)
             .withStashCapacity(1_000_000);
 
+    /** The orchestrator's own stash, whatever {@code pekko.persistence.typed.stash-capacity} says. */
+    static final int ORCHESTRATOR_STASH_CAPACITY = 1_000_000;
+
     /**
      * The orchestrator's after a stash overflow: a new orchestrator replaces the old one, so its card
      * actors are stopped first (their names are reused); it wakes them again after recovery.

@@ -12,6 +12,7 @@ import dev.orquestra.Metrics;
 import dev.orquestra.internal.CborSerializable;
 import dev.orquestra.internal.Json;
 import dev.orquestra.internal.dispatch.Dispatcher;
+import dev.orquestra.internal.dispatch.WorkItem;
 import dev.orquestra.internal.dispatch.WorkQueue;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -43,9 +44,17 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 /**
  * One per backlog: persists the backlog and the outcome of every card, starts each card once all
  * its dependencies are approved, cancels the dependents of an aborted card, and reports
- * quiescence. On restart it wakes only the cards that are not settled and whose dependencies are
- * met; dispatchers hand out no work until every woken card has re-queued its work, so queued work
- * keeps its order across the restart.
+ * quiescence.
+ *
+ * <p>Starting a card costs nothing but a queued ticket: the orchestrator puts the card's first owner
+ * call ({@link WorkItem}) in its role's queue, and the card comes into memory only when a worker
+ * claims it. At most {@code maxActiveCards} cards are started and not settled at once; further ready
+ * cards wait here, in the queues' order.
+ *
+ * <p>On restart it learns from the journal which cards have written anything. A card that has not
+ * (it never started, or its owner's call was still running) is queued again as a ticket; only cards
+ * that have events are woken, and they queue their own work again. Dispatchers hand out no work until
+ * every woken card has done so, so queued work keeps its order across the restart.
  *
  * <p>Card outcomes arrive one by one but are persisted in batches: an outcome that arrives while a
  * batch is being written joins the next batch. Losing the unwritten tail in a crash is harmless:
@@ -66,16 +75,17 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     public record AddCards(List<CardSpec> cards, ActorRef<StatusReply<Integer>> replyTo) implements Command {
     }
 
-    /** Reply with the live actor of a card that can take commands (spawned if needed). */
+    /** Reply with what the orchestrator knows of a card and whether it can be asked for its state. */
     public record GetCard(CardId cardId, ActorRef<StatusReply<CardHandle>> replyTo) implements Command {
     }
 
     /**
-     * How to reach a card: its actor, or — for a card that never started or has settled for good —
-     * only what the orchestrator knows.
+     * What the orchestrator knows of a card.
+     *
+     * @param live true when the card may hold state its journal does not show yet (it is started and not
+     *             settled for good): ask it through the region; otherwise its journal is the whole story
      */
-    public record CardHandle(CardSpec spec, Instant createdAt, CardStatus knownStatus,
-                             Optional<ActorRef<CardEntity.Command>> actor) {
+    public record CardHandle(CardSpec spec, Instant createdAt, CardStatus knownStatus, boolean live) {
     }
 
     /** Apply a reviewer's decision through the card. */
@@ -115,15 +125,17 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     private record Flush() implements Command {
     }
 
-    private record ChildStopped(CardId cardId, ActorRef<CardEntity.Command> ref) implements Command {
+    private record StallCheck() implements Command {
     }
 
-    /** A card has not confirmed its start in time (its first write may have failed): ask again. */
-    private record StartDue(CardId cardId) implements Command {
+    private record WakeCheck() implements Command {
     }
 
-    /** How long a card may take to confirm a start before it is asked again. */
-    private static final Duration START_CONFIRMATION = Duration.ofSeconds(5);
+    /** How long woken cards may take to answer before they are woken again. */
+    private static final Duration WAKE_CONFIRMATION = Duration.ofSeconds(5);
+
+    private record QueueStatsArrived(Dispatcher.Stats stats) implements Command {
+    }
 
     // ------------------------------------------------------------------ events
 
@@ -142,51 +154,78 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     public record CardsSettled(List<Settlement> settlements) implements Event {
     }
 
-    private static final int CHUNK = 1000;
+    /**
+     * A reviewer's decision was handed to a card recorded as awaiting review: until the card's new
+     * status is recorded, a restart wakes it (only it knows whether the decision took effect).
+     */
+    public record ReviewForwarded(String cardId, Instant at) implements Event {
+    }
+
+    private static final int CHUNK = 250;
 
     // ------------------------------------------------------------------ runtime state (not persisted)
 
     private final EngineContext engine;
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
+    private final ActorRef<CardRegion.Command> region;
     private final boolean paused;
-    private final Map<CardId, ActorRef<CardEntity.Command>> children = new HashMap<>();
     /** Cards started in this run and not settled, with their latest known status. */
     private final Map<CardId, CardStatus> active = new HashMap<>();
     private final Map<CardId, BigDecimal> liveCost = new HashMap<>();
+    private BigDecimal liveCostTotal = BigDecimal.ZERO;
     /** Ready cards waiting for room under the active-card limit, in dispatch order. */
     private final WorkQueue<CardId> admission;
     private final Map<CardId, CardSummary> pending = new LinkedHashMap<>();
     private final List<ActorRef<Boolean>> quiescenceWaiters = new ArrayList<>();
+    private final ActorRef<Dispatcher.Stats> statsAdapter;
+    private final List<Dispatcher.Stats> stallStats = new ArrayList<>();
     private boolean flushScheduled;
     private boolean stopped;
     private boolean budgetExhausted;
-    private int wakesPending = -1;
+    /** True until the backlog was recovered and woken. */
+    private boolean recovering = true;
+    /** Woken cards that have not answered yet; dispatchers hand out nothing until all have. */
+    private final java.util.Set<CardId> unansweredWakes = new java.util.HashSet<>();
+    private long lastProgress = System.nanoTime();
+    private boolean stallReported;
 
     private Orchestrator(EngineContext engine, ActorContext<Command> context, TimerScheduler<Command> timers,
-                         boolean paused) {
+                         ActorRef<CardRegion.Command> region, boolean paused) {
         super(PersistenceId.ofUniqueId(engine.orchestratorPersistenceId()),
                 JournalFailures.RESTART_ORCHESTRATOR);
         this.engine = engine;
         this.context = context;
         this.timers = timers;
+        this.region = region;
         this.paused = paused;
         this.admission = new WorkQueue<>(engine.policy().agingInterval());
+        this.statsAdapter = context.messageAdapter(Dispatcher.Stats.class, QueueStatsArrived::new);
     }
 
     /**
+     * @param region where the cards live
      * @param paused recover the backlog but start, wake and dispatch nothing (for reading status and
      *               recording reviews without running agents)
      */
-    public static Behavior<Command> create(EngineContext engine, boolean paused) {
+    public static Behavior<Command> create(EngineContext engine, ActorRef<CardRegion.Command> region, boolean paused) {
         return JournalFailures.restartOnStashOverflow(
-                Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Orchestrator(engine, ctx, timers, paused))),
-                JournalFailures.RESTART_AFTER_OVERFLOW);
+                Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Orchestrator(engine, ctx, timers, region,
+                        paused))), JournalFailures.RESTART_AFTER_OVERFLOW);
     }
 
     @Override
     public OrchestratorState emptyState() {
         return OrchestratorState.empty();
+    }
+
+    /**
+     * Every card reports here, so this stash must never overflow, whatever the cards' own capacity:
+     * an overflowing orchestrator would restart, and recover while the running cards go on reporting.
+     */
+    @Override
+    public Optional<Integer> stashCapacity() {
+        return Optional.of(JournalFailures.ORCHESTRATOR_STASH_CAPACITY);
     }
 
     @Override
@@ -227,17 +266,24 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
                     s.onCardsSettled(e);
                     return s;
                 })
+                .onEvent(ReviewForwarded.class, (state, e) -> {
+                    OrchestratorState s = state.writable();
+                    s.onReviewForwarded(e);
+                    return s;
+                })
                 .build();
     }
 
     @Override
     public SignalHandler<OrchestratorState> signalHandler() {
-        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::wakeAfterRecovery).build();
+        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::recovered).build();
     }
 
     @Override
     public CommandHandler<Command, Event, OrchestratorState> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
+                .onCommand(CardUpdate.class, this::onCardUpdate)
+                .onCommand(Flush.class, (state, c) -> onFlush(state))
                 .onCommand(Submit.class, (state, c) -> add(state, c.backlog(), c.backlog().cards(), c.replyTo()))
                 .onCommand(AddCards.class, (state, c) -> {
                     if (state.project() == null) {
@@ -246,8 +292,6 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
                     }
                     return add(state, null, c.cards(), c.replyTo());
                 })
-                .onCommand(CardUpdate.class, this::onCardUpdate)
-                .onCommand(Flush.class, (state, c) -> onFlush(state))
                 .onCommand(GetCard.class, this::onGetCard)
                 .onCommand(Decide.class, this::onDecide)
                 .onCommand(CancelCard.class, this::onCancel)
@@ -278,15 +322,16 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
                     c.replyTo().tell(view(state));
                     return Effect().none();
                 })
-                .onCommand(ChildStopped.class, (state, c) -> {
-                    children.remove(c.cardId(), c.ref()); // not a newer actor of the same card
+                .onCommand(WakeCheck.class, (state, c) -> {
+                    onWakeCheck();
                     return Effect().none();
                 })
-                .onCommand(StartDue.class, (state, c) -> {
-                    if (active.get(c.cardId()) == state.settledStatus(c.cardId()) && !stopped) {
-                        context.getLog().debug("card {} did not confirm its start; asking again", c.cardId());
-                        start(state, c.cardId());
-                    }
+                .onCommand(StallCheck.class, (state, c) -> {
+                    onStallCheck(state);
+                    return Effect().none();
+                })
+                .onCommand(QueueStatsArrived.class, (state, c) -> {
+                    onQueueStats(state, c.stats());
                     return Effect().none();
                 })
                 .build();
@@ -297,8 +342,10 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     /** Adds cards (of a backlog, or more cards to the one submitted), checked against the cards already there. */
     private Effect<Event, OrchestratorState> add(OrchestratorState state, Backlog backlog, List<CardSpec> cards,
                                                  ActorRef<StatusReply<Integer>> replyTo) {
+        DependencyGraph next;
         try {
-            state.graph().plus(cards);
+            // a backlog checked its own graph; a first submission takes it as it is
+            next = backlog != null && state.graph().size() == 0 ? backlog.graph() : state.graph().plus(cards);
         } catch (BacklogException e) {
             replyTo.tell(StatusReply.error(e));
             return Effect().none();
@@ -320,6 +367,8 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
             return Effect().none();
         }
         return Effect().persist(events).thenRun((OrchestratorState s) -> {
+            s.adoptGraph(next);
+            engine.directory().publish(s.graph());
             for (CardSpec spec : cards) {
                 startIfReady(s, spec.id());
             }
@@ -331,18 +380,30 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     // ------------------------------------------------------------------ card updates and settlement batches
 
     private Effect<Event, OrchestratorState> onCardUpdate(OrchestratorState state, CardUpdate u) {
+        lastProgress = System.nanoTime();
+        if (stallReported) {
+            stallReported = false;
+            context.getLog().info("Cards progress again");
+        }
         CardStatus status = u.summary().status();
-        liveCost.put(u.cardId(), u.summary().usage().costUsd());
+        setLiveCost(u.cardId(), u.summary().usage().costUsd());
         checkBudget(state);
         boolean settles = status.isTerminal() || status == CardStatus.AWAITING_HUMAN;
         if (u.kind() == CardUpdate.Kind.STARTED) {
-            timers.cancel("start-" + u.cardId().value());
-            if (wakesPending > 0 && --wakesPending == 0) {
+            if (unansweredWakes.remove(u.cardId()) && unansweredWakes.isEmpty()) {
+                timers.cancel("wake-check");
                 releaseDispatchers();
+            }
+            if (status == CardStatus.TODO) {
+                // woken but never started after all: it waits for a ticket like any ready card
+                active.remove(u.cardId());
+                setLiveCost(u.cardId(), null);
+                startIfReady(state, u.cardId());
+                return Effect().none();
             }
         }
         if (settles) {
-            if (state.settledStatus(u.cardId()) != status) {
+            if (state.settledStatus(u.cardId()) != status || state.isForwarded(u.cardId())) {
                 pending.put(u.cardId(), u.summary());
                 scheduleFlush();
                 if (status.satisfiesDependents()) {
@@ -355,13 +416,14 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
                 }
             } else {
                 active.remove(u.cardId());
-                liveCost.remove(u.cardId());
+                setLiveCost(u.cardId(), null);
                 admit(state);
                 checkQuiescence(state);
             }
         } else {
             active.put(u.cardId(), status);
-            if (u.kind() == CardUpdate.Kind.SETTLED || state.settled().containsKey(u.cardId())) {
+            if (u.kind() == CardUpdate.Kind.SETTLED || state.settled().containsKey(u.cardId())
+                    || state.isForwarded(u.cardId())) {
                 // active again after a reviewer's clarification: record it
                 pending.put(u.cardId(), u.summary());
                 scheduleFlush();
@@ -380,6 +442,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     private Effect<Event, OrchestratorState> onFlush(OrchestratorState state) {
         flushScheduled = false;
         if (pending.isEmpty()) {
+            checkQuiescence(state);
             return Effect().none();
         }
         CardsSettled batch = batch();
@@ -406,7 +469,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
             return; // active again; already in 'active'
         }
         active.remove(id);
-        liveCost.remove(id); // its cost is now in the settled summary
+        setLiveCost(id, null); // its cost is now in the settled summary
         DependencyGraph graph = state.graph();
         if (status.satisfiesDependents()) {
             for (CardId dependent : graph.dependents(id)) {
@@ -423,8 +486,8 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         for (CardId dependent : state.graph().dependents(id)) {
             if (!state.settled().containsKey(dependent) && !active.containsKey(dependent)) {
                 admission.remove(dependent.value());
-                cardRef(state, dependent).tell(new CardEntity.Cancel("dependency " + id + " " + why,
-                        context.getSystem().ignoreRef()));
+                region.tell(new CardRegion.Deliver(dependent, new CardEntity.Cancel("dependency " + id + " " + why,
+                        context.getSystem().ignoreRef())));
                 active.put(dependent, CardStatus.TODO);
             }
         }
@@ -439,7 +502,8 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     }
 
     private void startIfReady(OrchestratorState state, CardId id) {
-        if (paused || stopped || active.containsKey(id) || state.settled().containsKey(id) || pending.containsKey(id)) {
+        if (paused || stopped || recovering || active.containsKey(id) || state.settled().containsKey(id)
+                || pending.containsKey(id)) {
             return;
         }
         if (!state.graph().isReady(id, dep -> readiness(state, dep))) {
@@ -451,7 +515,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         if (active.size() >= engine.policy().maxActiveCards()) {
             DependencyGraph graph = state.graph();
             admission.offer(id.value(), graph.spec(id).priority().weight(), graph.criticalPath(id),
-                    engine.clock().instant(), graph.indexOf(id), id);
+                    readyAt(state, id), graph.indexOf(id), id);
             return;
         }
         start(state, id);
@@ -467,44 +531,89 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         }
     }
 
+    /** Queues the card's first owner call; the card comes into memory when a worker claims it. */
     private void start(OrchestratorState state, CardId id) {
-        active.put(id, state.settledStatus(id)); // TODO, or AWAITING_HUMAN for a woken card until it reports
-        cardRef(state, id).tell(new CardEntity.Start(engine.clock().instant(), context.getSelf().narrow()));
-        timers.startSingleTimer("start-" + id.value(), new StartDue(id), START_CONFIRMATION);
+        active.put(id, CardStatus.QUEUED);
+        DependencyGraph graph = state.graph();
+        CardSpec spec = graph.spec(id);
+        engine.queue(EngineContext.ownerQueue(spec.owner())).tell(new Dispatcher.Enqueue(new WorkItem(
+                WorkItem.key(id, 1, CardEntity.OWNER), id, CardEntity.OWNER, 1, spec.priority().weight(),
+                graph.criticalPath(id), readyAt(state, id), graph.indexOf(id))));
     }
 
-    private void wakeAfterRecovery(OrchestratorState state) {
+    /**
+     * When the card became ready: its last dependency's approval, or its creation. Derived from what is
+     * recorded, so a card queued again after a restart keeps its place in first-in-first-out order.
+     */
+    private Instant readyAt(OrchestratorState state, CardId id) {
+        Instant at = state.createdAt(id);
+        for (CardId dep : state.graph().dependencies(id)) {
+            CardSummary s = pending.get(dep);
+            if (s == null) {
+                s = state.settled().get(dep);
+            }
+            Instant done = s == null ? null : s.completedAt() != null ? s.completedAt() : s.finishedAt();
+            if (done != null && (at == null || done.isAfter(at))) {
+                at = done;
+            }
+        }
+        return at != null ? at : engine.clock().instant();
+    }
+
+    private void recovered(OrchestratorState state) {
         // After a restart (a journal write failed) this instance is reused: forget what it knew at
-        // runtime and learn it again by waking the cards. Its card actors kept running (they are
-        // still in 'children'); callers waiting for quiescence are kept.
+        // runtime and learn it again from the journal and the cards. Callers waiting for quiescence are kept.
         active.clear();
         liveCost.clear();
+        liveCostTotal = BigDecimal.ZERO;
         pending.clear();
         flushScheduled = false;
         budgetExhausted = false;
-        wakesPending = -1;
+        unansweredWakes.clear();
+        stallReported = false;
+        lastProgress = System.nanoTime();
         while (!admission.isEmpty()) {
             admission.poll(engine.clock().instant());
         }
-        if (paused) {
-            return;
+        engine.directory().publish(state.graph());
+        Duration stall = engine.settings().stallWarningAfter();
+        Duration every = Duration.ofMillis(Math.max(250, Math.min(30_000, stall.toMillis() / 4)));
+        timers.startTimerWithFixedDelay("stall-check", new StallCheck(), every, every);
+        Map<String, Long> index = engine.takeStartIndex();
+        recovering = false;
+        if (!paused) {
+            wake(state, index);
         }
-        // Wake every card that is not terminal and whose dependencies are met. That includes cards
-        // recorded as awaiting review: a review may have moved one on just before a crash, before its
-        // new status was recorded here, and only the card itself knows.
-        int woken = 0;
+    }
+
+    /**
+     * Wakes the backlog: cards that have written events are woken (they re-queue their own work); ready
+     * cards without events get a ticket, as on a first start. Without an index of which cards have
+     * events (after a restart within a run), every card that is not settled is woken.
+     */
+    private void wake(OrchestratorState state, Map<String, Long> index) {
+        String prefix = engine.cardPersistenceIdPrefix();
+        List<CardId> wake = new ArrayList<>();
+        List<CardId> fresh = new ArrayList<>();
         for (CardSpec spec : state.specs()) {
             CardId id = spec.id();
-            if (!state.isSettledTerminal(id) && state.graph().isReady(id, state::settledStatus)) {
-                if (active.size() < engine.policy().maxActiveCards()) {
-                    start(state, id);
-                    woken++;
-                } else {
-                    DependencyGraph graph = state.graph();
-                    admission.offer(id.value(), spec.priority().weight(), graph.criticalPath(id), engine.clock().instant(),
-                            graph.indexOf(id), id);
-                }
+            if (state.isSettledTerminal(id)
+                    || (state.settledStatus(id) == CardStatus.AWAITING_HUMAN && !state.isForwarded(id))) {
+                continue;
             }
+            boolean hasEvents = index == null || index.containsKey(prefix + id.value());
+            if (hasEvents) {
+                wake.add(id);
+            } else {
+                fresh.add(id);
+            }
+        }
+        for (CardId id : wake) {
+            active.put(id, state.settledStatus(id));
+            region.tell(new CardRegion.Deliver(id, new CardEntity.Wake(context.getSelf().narrow())));
+        }
+        for (CardId id : fresh) {
+            startIfReady(state, id);
         }
         // A cancellation cascade cut short by a stop is finished now: dependents of an aborted or
         // cancelled card that have not been recorded as cancelled yet are cancelled.
@@ -514,30 +623,33 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
                 cancelDependents(state, e.getKey(), status);
             }
         }
-        if (woken == 0) {
+        if (wake.isEmpty()) {
             releaseDispatchers();
         } else {
-            wakesPending = woken;
-            context.getLog().info("Recovered backlog '{}': {} cards, {} settled, {} woken", state.project(),
-                    state.specs().size(), state.settled().size(), woken);
+            unansweredWakes.addAll(wake);
+            timers.startTimerWithFixedDelay("wake-check", new WakeCheck(), WAKE_CONFIRMATION, WAKE_CONFIRMATION);
         }
+        if (!state.specs().isEmpty()) {
+            context.getLog().info("Recovered backlog '{}': {} cards, {} settled, {} woken, {} queued", state.project(),
+                    state.specs().size(), state.settled().size(), wake.size(), active.size() - wake.size());
+        }
+        checkQuiescence(state);
     }
 
     private void releaseDispatchers() {
-        wakesPending = 0;
         engine.queues().values().forEach(q -> q.tell(new Dispatcher.Release()));
     }
 
-    private ActorRef<CardEntity.Command> cardRef(OrchestratorState state, CardId id) {
-        ActorRef<CardEntity.Command> ref = children.get(id);
-        if (ref == null) {
-            DependencyGraph graph = state.graph();
-            ref = context.spawn(CardEntity.create(engine, graph.spec(id), graph.criticalPath(id), graph.indexOf(id),
-                    context.getSelf()), "card-" + id.value());
-            context.watchWith(ref, new ChildStopped(id, ref));
-            children.put(id, ref);
+    /** Wakes again the cards that have not answered (a card whose journal failed may have lost the first). */
+    private void onWakeCheck() {
+        if (unansweredWakes.isEmpty()) {
+            timers.cancel("wake-check");
+            return;
         }
-        return ref;
+        context.getLog().debug("{} woken cards have not answered; waking them again", unansweredWakes.size());
+        for (CardId id : unansweredWakes) {
+            region.tell(new CardRegion.Deliver(id, new CardEntity.Wake(context.getSelf().narrow())));
+        }
     }
 
     // ------------------------------------------------------------------ queries and review
@@ -549,10 +661,8 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         }
         CardSpec spec = state.graph().spec(c.cardId());
         CardStatus known = knownStatus(state, c.cardId());
-        boolean reachable = !known.isTerminal() && (known != CardStatus.TODO || children.containsKey(c.cardId()));
-        Optional<ActorRef<CardEntity.Command>> actor = reachable ? Optional.of(cardRef(state, c.cardId()))
-                : Optional.empty();
-        c.replyTo().tell(StatusReply.success(new CardHandle(spec, state.createdAt(c.cardId()), known, actor)));
+        boolean live = !known.isTerminal() && (known != CardStatus.TODO || active.containsKey(c.cardId()));
+        c.replyTo().tell(StatusReply.success(new CardHandle(spec, state.createdAt(c.cardId()), known, live)));
         return Effect().none();
     }
 
@@ -567,7 +677,13 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
                     + ", not awaiting review; a reviewer's decision applies only to a card awaiting review"));
             return Effect().none();
         }
-        cardRef(state, c.cardId()).tell(new CardEntity.Decide(c.decision(), c.replyTo()));
+        CardRegion.Deliver decide = new CardRegion.Deliver(c.cardId(), new CardEntity.Decide(c.decision(), c.replyTo()));
+        if (state.settledStatus(c.cardId()) == CardStatus.AWAITING_HUMAN && !state.isForwarded(c.cardId())) {
+            // recorded as awaiting review: a restart would not wake it, so say first that it may move on
+            return Effect().persist(new ReviewForwarded(c.cardId().value(), engine.clock().instant()))
+                    .thenRun((OrchestratorState s) -> region.tell(decide));
+        }
+        region.tell(decide);
         return Effect().none();
     }
 
@@ -584,7 +700,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         }
         admission.remove(c.cardId().value());
         active.putIfAbsent(c.cardId(), known);
-        cardRef(state, c.cardId()).tell(new CardEntity.Cancel(c.reason(), c.replyTo()));
+        region.tell(new CardRegion.Deliver(c.cardId(), new CardEntity.Cancel(c.reason(), c.replyTo())));
         return Effect().none();
     }
 
@@ -626,14 +742,68 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         return new BacklogView(state.project(), fields, List.copyOf(state.specs()), created, settled, Map.copyOf(active));
     }
 
+    // ------------------------------------------------------------------ stalls
+
+    /**
+     * When cards are in flight but none has moved for the configured time, asks every queue where it
+     * stands and logs one warning naming what the run waits on; progress ends the episode.
+     */
+    private void onStallCheck(OrchestratorState state) {
+        if (stallReported || recovering || paused || isQuiescent() || (active.isEmpty() && admission.isEmpty())) {
+            return;
+        }
+        if (System.nanoTime() - lastProgress < engine.settings().stallWarningAfter().toNanos()) {
+            return;
+        }
+        stallReported = true;
+        stallStats.clear();
+        engine.queues().values().forEach(q -> q.tell(new Dispatcher.GetStats(statsAdapter)));
+    }
+
+    private void onQueueStats(OrchestratorState state, Dispatcher.Stats stats) {
+        stallStats.add(stats);
+        if (stallStats.size() < engine.queues().size()) {
+            return;
+        }
+        long stalledFor = Duration.ofNanos(System.nanoTime() - lastProgress).toSeconds();
+        StringBuilder waits = new StringBuilder();
+        Instant now = engine.clock().instant();
+        for (Dispatcher.Stats s : stallStats) {
+            if (s.queued() == 0 && s.running() == 0) {
+                continue;
+            }
+            waits.append(waits.length() == 0 ? "" : "; ").append("queue ").append(s.queue()).append(": ")
+                    .append(s.queued()).append(" queued, ").append(s.running()).append(" of ").append(s.workers())
+                    .append(" running");
+            if (s.oldest() != null) {
+                waits.append(", oldest ").append(s.oldest().key()).append(" waiting ")
+                        .append(Duration.between(s.oldest().enqueuedAt(), now).toSeconds()).append(" s");
+            }
+        }
+        if (waits.length() == 0) {
+            waits.append("no queue holds or runs work");
+        }
+        context.getLog().warn("No card has progressed for {} s: {} cards started and not settled, {} waiting to start, "
+                        + "{} outcomes not yet recorded. Waiting on: {}", stalledFor, active.size(), admission.size(),
+                pending.size(), waits);
+        stallStats.clear();
+    }
+
     // ------------------------------------------------------------------ budget and quiescence
 
     private BigDecimal liveCostTotal() {
-        BigDecimal total = BigDecimal.ZERO;
-        for (BigDecimal c : liveCost.values()) {
-            total = total.add(c);
+        return liveCostTotal;
+    }
+
+    /** Records what a running card has spent so far (null: it settled, its cost is in its summary). */
+    private void setLiveCost(CardId id, BigDecimal cost) {
+        BigDecimal previous = cost == null ? liveCost.remove(id) : liveCost.put(id, cost);
+        if (previous != null) {
+            liveCostTotal = liveCostTotal.subtract(previous);
         }
-        return total;
+        if (cost != null) {
+            liveCostTotal = liveCostTotal.add(cost);
+        }
     }
 
     private void checkBudget(OrchestratorState state) {
@@ -650,7 +820,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     }
 
     private boolean isQuiescent() {
-        return active.isEmpty() && pending.isEmpty() && !flushScheduled
+        return !recovering && active.isEmpty() && pending.isEmpty() && !flushScheduled
                 && (admission.isEmpty() || budgetExhausted || stopped);
     }
 

@@ -9,9 +9,11 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The orchestrator's state: the backlog (cards and dependency graph), when each card was added, and
@@ -32,6 +34,8 @@ public final class OrchestratorState {
     private DependencyGraph graph = DependencyGraph.of(List.of());
     private final Map<CardId, CardSummary> settled = new LinkedHashMap<>();
     private BigDecimal settledCost = BigDecimal.ZERO;
+    /** Cards recorded as awaiting review that were handed a reviewer's decision since. */
+    private final Set<CardId> forwarded = new HashSet<>();
 
     /**
      * The state before any event. Pekko evaluates an entity's empty state once and starts every
@@ -65,9 +69,14 @@ public final class OrchestratorState {
         }
     }
 
+    void onReviewForwarded(Orchestrator.ReviewForwarded e) {
+        forwarded.add(CardId.of(e.cardId()));
+    }
+
     void onCardsSettled(Orchestrator.CardsSettled e) {
         for (Settlement s : e.settlements()) {
             CardId id = CardId.of(s.cardId());
+            forwarded.remove(id);
             CardSummary previous = s.summary().status().isTerminal() || s.summary().status() == CardStatus.AWAITING_HUMAN
                     ? settled.put(id, s.summary()) : settled.remove(id);
             if (previous != null) {
@@ -86,6 +95,17 @@ public final class OrchestratorState {
             pendingSpecs.clear();
         }
         return graph;
+    }
+
+    /**
+     * Takes a graph already built of exactly the cards added so far (the orchestrator checks an addition
+     * by building it), instead of building it again.
+     */
+    void adoptGraph(DependencyGraph built) {
+        if (!pendingSpecs.isEmpty() && built.size() == specs.size()) {
+            graph = built;
+            pendingSpecs.clear();
+        }
     }
 
     public String project() {
@@ -118,6 +138,11 @@ public final class OrchestratorState {
         return s == null ? CardStatus.TODO : s.status();
     }
 
+    /** True when a reviewer's decision was handed to the card after it was recorded as awaiting review. */
+    public boolean isForwarded(CardId id) {
+        return !forwarded.isEmpty() && forwarded.contains(id);
+    }
+
     public boolean isSettledTerminal(CardId id) {
         CardSummary s = settled.get(id);
         return s != null && s.status().isTerminal();
@@ -130,7 +155,8 @@ public final class OrchestratorState {
         }
         List<Settlement> settlements = new ArrayList<>(settled.size());
         settled.forEach((id, summary) -> settlements.add(new Settlement(id.value(), summary)));
-        return new Snapshot(project, backlogJson, specs.stream().map(SpecRecord::of).toList(), created, settlements);
+        return new Snapshot(project, backlogJson, specs.stream().map(SpecRecord::of).toList(), created, settlements,
+                forwarded.stream().map(CardId::value).sorted().toList());
     }
 
     static OrchestratorState fromSnapshot(Snapshot snapshot) {
@@ -144,11 +170,19 @@ public final class OrchestratorState {
             s.createdAt.put(spec.id(), snapshot.createdAt().get(i));
         }
         s.onCardsSettled(new Orchestrator.CardsSettled(snapshot.settled()));
+        if (snapshot.forwarded() != null) {
+            snapshot.forwarded().forEach(id -> s.forwarded.add(CardId.of(id)));
+        }
         return s;
     }
 
-    /** The orchestrator's state as stored in a snapshot: immutable. */
+    /**
+     * The orchestrator's state as stored in a snapshot: immutable.
+     *
+     * @param forwarded cards handed a reviewer's decision while recorded as awaiting review (null in
+     *                  snapshots written before reviews were forwarded this way)
+     */
     public record Snapshot(String project, String backlogJson, List<SpecRecord> cards, List<Instant> createdAt,
-                           List<Settlement> settled) implements CborSerializable {
+                           List<Settlement> settled, List<String> forwarded) implements CborSerializable {
     }
 }

@@ -1,0 +1,48 @@
+package dev.orquestra.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orquestra.BacklogStatus;
+import dev.orquestra.CardEvent;
+import dev.orquestra.CardStatus;
+import dev.orquestra.InMemoryStore;
+import dev.orquestra.Orquestra;
+import dev.orquestra.spi.JournalReader;
+import dev.orquestra.testkit.ScaleRun;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A backlog of 20,000 cards on the in-memory journal runs to quiescence, every card approved exactly
+ * once. A stall fails the test with the progress it saw and a thread dump (the bound is generous: this
+ * is not a speed test).
+ */
+class ScaleTest {
+
+    @Test
+    void twentyThousandCardsRunToTheEnd() {
+        InMemoryStore store = InMemoryStore.create();
+        try (Orquestra o = ScaleRun.engine(Orquestra.builder().name("scale").store(store)).checkpointEvery(0).build()) {
+            BacklogStatus end = ScaleRun.runToQuiescence(o, ScaleRun.backlog(20_000), Duration.ofMinutes(10));
+            assertThat(end.count(CardStatus.DONE)).isEqualTo(20_000);
+            Set<String> approved = new HashSet<>();
+            long offset = 0;
+            while (true) {
+                List<JournalReader.JournalEntry> page = o.events(offset, 50_000);
+                for (JournalReader.JournalEntry e : page) {
+                    if (e.event() instanceof CardEvent.Approved a) {
+                        assertThat(approved.add(a.cardId().value())).as("approved twice: " + a.cardId()).isTrue();
+                    }
+                    offset = e.offset();
+                }
+                if (page.size() < 50_000) {
+                    break;
+                }
+            }
+            assertThat(approved).hasSize(20_000);
+        }
+    }
+}
