@@ -89,8 +89,9 @@ final class Progress implements Consumer<CardEvent> {
         BacklogStatus status;
         try {
             status = orquestra.status();
-        } catch (IllegalStateException closed) {
-            return false;
+        } catch (IllegalStateException e) {
+            // a busy engine can answer late: keep following; only a closed engine ends the progress line
+            return e.getCause() instanceof java.util.concurrent.TimeoutException;
         }
         int done = status.count(CardStatus.DONE);
         int awaiting = status.awaitingReview().size();

@@ -123,8 +123,7 @@ final class RunCommand implements Callable<Integer> {
                         source.label(), source.backlog().cards().size(), dir.display(), chosenSeed);
             }
             out.flush();
-            CompletableFuture<Boolean> settled = CompletableFuture.supplyAsync(
-                    () -> orquestra.awaitQuiescence(LONGEST_RUN));
+            CompletableFuture<Boolean> settled = awaitQuiescence(orquestra);
             progress.follow(orquestra, settled);
             boolean quiescent = settled.get();
             RunSummary summary = RunSummary.of(orquestra, chosenSeed, dir, true);
@@ -157,6 +156,21 @@ final class RunCommand implements Callable<Integer> {
                 // Ctrl-C arrived as the run ended: the hook runs, and closing twice is harmless
             }
         }
+    }
+
+    /** Waits for quiescence on a thread of its own, so this thread can show the progress meanwhile. */
+    private static CompletableFuture<Boolean> awaitQuiescence(Orquestra orquestra) {
+        CompletableFuture<Boolean> settled = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                settled.complete(orquestra.awaitQuiescence(LONGEST_RUN));
+            } catch (RuntimeException e) {
+                settled.completeExceptionally(e);
+            }
+        }, "orquestra-example-quiescence");
+        waiter.setDaemon(true);
+        waiter.start();
+        return settled;
     }
 
     private static void submit(Orquestra orquestra, BacklogSource source) {
