@@ -10,6 +10,7 @@ import dev.orquestra.DependencyGraph;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -231,15 +232,89 @@ public final class LoadBenchmark {
      * About a third of the cards name their owner; the rest get it from their id prefix.
      */
     static String generate(int cards, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
         StringWriter out = new StringWriter(cards * 700);
+        try {
+            generate(cards, seed, "Synthetic load " + cards, 50, DENSE, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a string failed", e);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Chooses the dependencies of one generated card. It draws from the generator's random stream at
+     * the card's place in it, so a rule's choices are part of what a seed reproduces.
+     */
+    @FunctionalInterface
+    interface DependencyRule {
+
+        /**
+         * @param index     the card's position; every card before it exists already
+         * @param layer     its layer, {@code index / layerSize}
+         * @param layerSize cards per layer
+         * @return positions of earlier cards, without repeats (may be empty)
+         */
+        int[] choose(int index, int layer, int layerSize, SplittableRandom random);
+    }
+
+    /** The dense rule of {@link #generate(int, long)}: one to three cards of the previous three layers. */
+    static final DependencyRule DENSE = (index, layer, layerSize, random) -> {
+        if (layer == 0) {
+            return new int[0];
+        }
+        int count = 1 + random.nextInt(3);
+        int[] chosen = new int[count];
+        int found = 0;
+        for (int tries = 0; found < count && tries < 10; tries++) {
+            int back = random.nextInt(10) < 7 ? 1 : 1 + random.nextInt(Math.min(3, layer));
+            int dep = (layer - back) * layerSize + random.nextInt(layerSize);
+            if (Arrays.stream(chosen, 0, found).noneMatch(c -> c == dep)) {
+                chosen[found++] = dep;
+            }
+        }
+        return Arrays.copyOf(chosen, found);
+    };
+
+    /**
+     * What {@link #generate(int, long, String, int, DependencyRule, Writer)} wrote: every card's id and
+     * its dependencies as positions, so that callers can describe the graph without parsing the file.
+     */
+    record Generated(String[] ids, int[][] dependencies, int layerSize) {
+
+        int cards() {
+            return ids.length;
+        }
+
+        int layers() {
+            return (ids.length + layerSize - 1) / layerSize;
+        }
+
+        /** Cards with at least one dependency. */
+        int withDependencies() {
+            return (int) Arrays.stream(dependencies).filter(d -> d.length > 0).count();
+        }
+
+        /** Dependencies over all cards. */
+        long dependencyCount() {
+            return Arrays.stream(dependencies).mapToLong(d -> d.length).sum();
+        }
+    }
+
+    /**
+     * Writes a seed-format backlog of {@code cards} cards in layers of {@code layerSize} to {@code out}
+     * (and closes it), with the dependencies that {@code rule} chooses; realistic titles, descriptions,
+     * roles, priorities, tags and acceptance criteria otherwise, the same for the same seed.
+     */
+    static Generated generate(int cards, long seed, String project, int layerSize, DependencyRule rule, Writer out)
+            throws IOException {
+        SplittableRandom random = new SplittableRandom(seed);
+        String[] ids = new String[cards];
+        int[][] dependencies = new int[cards][];
         try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
             g.setPrettyPrinter(new DefaultPrettyPrinter());
             g.writeStartObject();
-            g.writeStringField("project", "Synthetic load " + cards);
+            g.writeStringField("project", project);
             g.writeArrayFieldStart("cards");
-            int layerSize = 50;
-            String[] ids = new String[cards];
             int[] counters = new int[PREFIXES.length];
             for (int i = 0; i < cards; i++) {
                 int layer = i / layerSize;
@@ -257,19 +332,13 @@ public final class LoadBenchmark {
                 }
                 g.writeStringField("priority", PRIORITIES[random.nextInt(PRIORITIES.length)]);
                 g.writeArrayFieldStart("dependencies");
-                if (layer > 0) {
-                    int count = 1 + random.nextInt(3);
-                    String[] chosen = new String[count];
-                    int found = 0;
-                    for (int tries = 0; found < count && tries < 10; tries++) {
-                        int back = random.nextInt(10) < 7 ? 1 : 1 + random.nextInt(Math.min(3, layer));
-                        int from = (layer - back) * layerSize;
-                        String dep = ids[from + random.nextInt(layerSize)];
-                        if (!Arrays.asList(chosen).contains(dep)) {
-                            chosen[found++] = dep;
-                            g.writeString(dep);
-                        }
+                dependencies[i] = rule.choose(i, layer, layerSize, random);
+                for (int dep : dependencies[i]) {
+                    if (dep < 0 || dep >= i) {
+                        throw new IllegalStateException("dependency rule chose position " + dep + " for card " + i
+                                + "; only earlier cards (0.." + (i - 1) + ") can be dependencies");
                     }
+                    g.writeString(ids[dep]);
                 }
                 g.writeEndArray();
                 g.writeStringField("phase", "Fase " + (1 + layer * 5 / Math.max(1, (cards + layerSize - 1) / layerSize)));
@@ -298,10 +367,8 @@ public final class LoadBenchmark {
             g.writeNumberField("seed", seed);
             g.writeEndObject();
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to a string failed", e);
         }
-        return out.toString();
+        return new Generated(ids, dependencies, layerSize);
     }
 
     private static int role(SplittableRandom random) {

@@ -5,10 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Folds the RESULT lines that {@code benchmarks/run} collected from repeated runs (Orquestra's and the
@@ -16,7 +19,10 @@ import java.util.Set;
  * the headline figures, and {@code runs}. With {@code --compare} it also puts Orquestra next to both
  * Celery variants for every workload they share and prints
  * {@code RESULT bench=compare ... ratio_vs_celery_tuned=R ratio_vs_celery_seed=S}, the headline workload
- * last.
+ * last. Scale runs ({@code bench=scale}, one per backlog size) also get one
+ * {@code RESULT bench=scale_curve ...} line per configuration: the sizes in order with their cards/s,
+ * seconds per 1,000 cards and peak RSS, and how the wall time grows with the card count
+ * ({@link #scaleCurves}).
  *
  * <pre>
  * java -cp ... dev.orquestra.benchmarks.Summarize results.txt [--json FILE] [--markdown FILE] [--compare] [--headline LABEL]
@@ -30,11 +36,14 @@ public final class Summarize {
     /** The keys that say what was run (a configuration), rather than what was measured. */
     static final List<String> CONFIG_KEYS = List.of("bench", "variant", "journal", "shape", "cards", "width",
             "chain_length", "pipeline", "concurrency", "task_ms", "checkpoint_every", "listener", "engine_config",
-            "tracking", "source", "benchmark", "param");
+            "tracking", "source", "benchmark", "param", "latency_ms", "layer_size", "dependent_percent");
 
     static final List<String> HEADLINE = List.of("cards_per_s", "dispatch_p50_ms", "dispatch_p99_ms", "cpu_ms_per_card",
             "heap_per_terminal_card_bytes", "heap_per_live_card_bytes", "resume_ms", "first_call_ms",
             "orchestrator_ready_ms", "median_ms", "score");
+
+    /** Headline figures of one benchmark beyond {@link #HEADLINE}. */
+    static final Map<String, List<String>> BENCH_HEADLINE = Map.of("scale", List.of("wall_s", "peak_rss_mb", "cpu_s"));
 
     private Summarize() {
     }
@@ -53,6 +62,9 @@ public final class Summarize {
         for (ResultLine s : summaries) {
             System.out.println(s.line());
         }
+        List<ResultLine> curves = scaleCurves(summaries);
+        curves.forEach(c -> System.out.println(c.line()));
+        out.addAll(curves);
         if (a.flag("--compare")) {
             List<ResultLine> compare = compare(summaries, a.string("--headline", null));
             compare.forEach(c -> System.out.println(c.line()));
@@ -93,6 +105,15 @@ public final class Summarize {
         TABLES.put("heap", new String[][] {{"journal", "journal"}, {"cards", "cards"},
             {"heap_per_live_card_bytes", "heap B/live card"}, {"heap_per_terminal_card_bytes", "heap B/terminal card"},
             {"engine_config", "engine config"}, {"runs", "runs"}, {"loadavg_1m_at_start", "load"}});
+        TABLES.put("scale", new String[][] {{"cards", "cards"}, {"status", "status"}, {"wall_s", "wall s"},
+            {"cards_per_s", "cards/s"}, {"done", "done"}, {"awaiting_review", "awaiting review"}, {"todo", "blocked (TODO)"},
+            {"peak_rss_mb", "peak RSS MB"}, {"cpu_s", "CPU s"}, {"h2_file_mb", "H2 file MB"},
+            {"backlog_bytes", "backlog bytes"}, {"with_dependencies", "cards with dependencies"},
+            {"latency_ms", "latency ms"}, {"runs", "runs"}, {"loadavg_1m_at_start", "load"}});
+        TABLES.put("scale_curve", new String[][] {{"journal", "journal"}, {"latency_ms", "latency ms"}, {"sizes", "cards"},
+            {"cards_per_s", "cards/s"}, {"s_per_1k_cards", "s per 1,000 cards"}, {"peak_rss_mb", "peak RSS MB"},
+            {"wall_growth_exponents", "growth exponent, step by step"}, {"wall_growth_exponent", "growth exponent"},
+            {"not_ok", "not ok"}, {"status", "status"}});
         TABLES.put("jmh", new String[][] {{"benchmark", "benchmark"}, {"param", "parameters"}, {"score", "score"},
             {"error", "± (99.9 %)"}, {"unit", "unit"}});
     }
@@ -154,7 +175,9 @@ public final class Summarize {
                 out.add(runs.get(runs.size() - 1));   // every run failed or was skipped: show why
                 continue;
             }
-            ResultLine s = Summary.of(ok, HEADLINE);
+            List<String> headline = new ArrayList<>(HEADLINE);
+            headline.addAll(BENCH_HEADLINE.getOrDefault(ok.get(0).get("bench"), List.of()));
+            ResultLine s = Summary.of(ok, headline);
             if (ok.size() < runs.size()) {
                 s.number("failed_runs", runs.size() - ok.size());
             }
@@ -235,6 +258,66 @@ public final class Summarize {
             }
         }
         return lines;
+    }
+
+    /**
+     * One line per scale configuration (journal, latency, DAG): the sizes in order of card count, and
+     * for each its cards/s, wall time, seconds per 1,000 cards and peak RSS, as comma-separated lists.
+     * How the wall time grows is the exponent k of {@code wall ∝ cards^k}: between each size and the
+     * next ok one ({@code wall_growth_exponents}), and between the smallest and the largest
+     * ({@code wall_growth_exponent}); 1 is linear, and a fixed cost (the JVM's start) pulls it below 1 at
+     * small sizes. Sizes that did not end ok are named in {@code not_ok} (with their status) and
+     * left out of the lists; {@code status} is then {@code incomplete}.
+     */
+    static List<ResultLine> scaleCurves(List<ResultLine> summaries) {
+        Map<String, List<ResultLine>> groups = new LinkedHashMap<>();
+        for (ResultLine s : summaries) {
+            if (s.get("bench").equals("scale")) {
+                String key = s.get("journal") + " " + s.get("latency_ms") + " " + s.get("layer_size") + " "
+                        + s.get("dependent_percent");
+                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+            }
+        }
+        List<ResultLine> curves = new ArrayList<>();
+        for (List<ResultLine> sizes : groups.values()) {
+            List<ResultLine> sorted = new ArrayList<>(sizes);
+            sorted.sort(Comparator.comparingDouble(l -> l.getDouble("cards")));
+            List<ResultLine> ok = sorted.stream().filter(l -> l.get("status").equals("ok")).toList();
+            List<String> notOk = sorted.stream().filter(l -> !l.get("status").equals("ok"))
+                    .map(l -> l.get("cards") + ":" + l.get("status")).toList();
+            ResultLine first = sorted.get(0);
+            ResultLine c = new ResultLine("scale_curve").text("journal", first.get("journal"))
+                    .text("latency_ms", first.get("latency_ms")).text("layer_size", first.get("layer_size"))
+                    .text("dependent_percent", first.get("dependent_percent"))
+                    .text("sizes", list(ok, l -> l.get("cards")))
+                    .text("cards_per_s", list(ok, l -> l.get("cards_per_s")))
+                    .text("wall_s", list(ok, l -> l.get("wall_s")))
+                    .text("s_per_1k_cards", list(ok, l -> String.format(Locale.ROOT, "%.3f",
+                            l.getDouble("wall_s") / l.getDouble("cards") * 1000)))
+                    .text("peak_rss_mb", list(ok, l -> l.get("peak_rss_mb")));
+            List<String> steps = new ArrayList<>();
+            for (int i = 1; i < ok.size(); i++) {
+                steps.add(String.format(Locale.ROOT, "%.2f", growthExponent(ok.get(i - 1), ok.get(i))));
+            }
+            c.text("wall_growth_exponents", steps.isEmpty() ? null : String.join(",", steps))
+                    .number("wall_growth_exponent", ok.size() < 2 ? Double.NaN
+                            : growthExponent(ok.get(0), ok.get(ok.size() - 1)), 2)
+                    .text("not_ok", notOk.isEmpty() ? null : String.join(",", notOk))
+                    .text("status", notOk.isEmpty() ? "ok" : "incomplete");
+            curves.add(c);
+        }
+        return curves;
+    }
+
+    /** k in {@code wall ∝ cards^k} between two sizes. */
+    static double growthExponent(ResultLine smaller, ResultLine larger) {
+        return Math.log(larger.getDouble("wall_s") / smaller.getDouble("wall_s"))
+                / Math.log(larger.getDouble("cards") / smaller.getDouble("cards"));
+    }
+
+    /** Comma-separated values, one word; null (NA) when there are none. */
+    private static String list(List<ResultLine> lines, Function<ResultLine, String> value) {
+        return lines.isEmpty() ? null : String.join(",", lines.stream().map(value).toList());
     }
 
     private static double figure(ResultLine line, String key) {

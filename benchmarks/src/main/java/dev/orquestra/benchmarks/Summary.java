@@ -55,7 +55,7 @@ final class Summary {
     private static boolean isParameter(String key) {
         return switch (key) {
             case "cards", "width", "chain_length", "concurrency", "task_ms", "checkpoint_every", "cpus", "max_heap_mb",
-                 "poll_ms", "warmup" -> true;
+                 "poll_ms", "warmup", "seed", "layer_size", "dependent_percent", "timeout_s" -> true;
             default -> false;
         };
     }

@@ -53,6 +53,68 @@ class SummarizeTest {
         assertThat(c.get(0).get("ratio_vs_celery_tuned")).isEqualTo("NA");
     }
 
+    private static ResultLine scale(int cards, double wallS, double rssMb, String status) {
+        return ResultLine.parse("RESULT bench=scale journal=h2 cards=" + cards + " latency_ms=0..1 seed=42 layer_size=1000"
+                + " dependent_percent=33 backlog_bytes=" + cards * 640 + " wall_s=" + wallS + " cards_per_s="
+                + Math.round(cards / wallS * 10) / 10.0 + " done=" + cards + " awaiting_review=0 todo=0 peak_rss_mb=" + rssMb
+                + " cpu_s=" + wallS * 1.5 + " h2_file_mb=1.0 exit_code=0 timeout_s=" + (60 + cards / 50)
+                + " last_progress=progress:_1/2_done loadavg_1m_at_start=1.00 cpus=2 java=17 status=" + status);
+    }
+
+    @Test
+    void foldsScaleRunsPerSizeAndKeepsATimedOutSizeAsItWas() {
+        List<ResultLine> s = Summarize.summarize(List.of(scale(10_000, 20.0, 500.0, "ok"), scale(20_000, 44.0, 800.0, "ok"),
+                scale(10_000, 30.0, 520.0, "ok"), scale(50_000, 1060.0, 900.0, "timeout")));
+
+        assertThat(s).hasSize(3);
+        ResultLine ten = s.get(0);
+        assertThat(ten.get("cards")).isEqualTo("10000");
+        assertThat(ten.get("runs")).isEqualTo("2");
+        assertThat(ten.get("wall_s")).isEqualTo("25.0");
+        assertThat(ten.get("wall_s_min")).isEqualTo("20.0");
+        assertThat(ten.get("peak_rss_mb_max")).isEqualTo("520.0");
+        assertThat(ten.get("cpu_s_min")).isEqualTo("30.0");
+        assertThat(ten.get("latency_ms")).isEqualTo("0..1");
+        assertThat(ten.get("timeout_s")).isEqualTo("260");
+        assertThat(ten.get("seed")).isEqualTo("42");
+        assertThat(s.get(2).get("status")).isEqualTo("timeout");
+        assertThat(s.get(2).has("runs")).isFalse();
+    }
+
+    @Test
+    void drawsTheScaleCurveWithItsGrowthExponent() {
+        List<ResultLine> s = Summarize.summarize(List.of(scale(20_000, 40.0, 800.0, "ok"), scale(10_000, 20.0, 500.0, "ok"),
+                scale(40_000, 160.0, 1200.0, "ok"), scale(100_000, 2060.0, 1500.0, "timeout")));
+
+        List<ResultLine> curves = Summarize.scaleCurves(s);
+
+        assertThat(curves).singleElement().satisfies(c -> {
+            assertThat(c.line()).startsWith("RESULT bench=scale_curve journal=h2 latency_ms=0..1 layer_size=1000");
+            assertThat(c.get("sizes")).isEqualTo("10000,20000,40000");
+            assertThat(c.get("cards_per_s")).isEqualTo("500.0,500.0,250.0");
+            assertThat(c.get("s_per_1k_cards")).isEqualTo("2.000,2.000,4.000");
+            assertThat(c.get("peak_rss_mb")).isEqualTo("500.0,800.0,1200.0");
+            assertThat(c.get("wall_growth_exponents")).isEqualTo("1.00,2.00");
+            assertThat(c.get("wall_growth_exponent")).isEqualTo("1.50");
+            assertThat(c.get("not_ok")).isEqualTo("100000:timeout");
+            assertThat(c.get("status")).isEqualTo("incomplete");
+        });
+        assertThat(Summarize.markdown(curves)).contains("#### scale_curve", "| h2 | 0..1 | 10000,20000,40000 |");
+        assertThat(Summarize.markdown(s)).contains("#### scale", "| 10000 | ok | 20.0 | 500.0 |", "| 100000 | timeout |");
+    }
+
+    @Test
+    void aSingleScaleSizeHasNoGrowthExponent() {
+        List<ResultLine> curves = Summarize.scaleCurves(Summarize.summarize(List.of(scale(1_000, 5.0, 300.0, "ok"))));
+
+        assertThat(curves).singleElement().satisfies(c -> {
+            assertThat(c.get("sizes")).isEqualTo("1000");
+            assertThat(c.get("wall_growth_exponent")).isEqualTo("NA");
+            assertThat(c.get("status")).isEqualTo("ok");
+        });
+        assertThat(Summarize.scaleCurves(Summarize.summarize(List.of(e2e("h2", 100))))).isEmpty();
+    }
+
     @Test
     void resultLinesRoundTrip() {
         ResultLine r = new ResultLine("x").text("journal", "h2").number("cards", 10).number("p", 1.23456, 2).na("q");
