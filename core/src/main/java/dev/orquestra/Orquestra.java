@@ -237,8 +237,13 @@ public final class Orquestra implements AutoCloseable {
     private CardState stateOf(CardId id, Orchestrator.CardHandle handle) {
         if (handle.live()) {
             // the card may hold what its journal does not show yet (a call running): ask it
-            return await(AskPattern.ask(region, (ActorRef<CardState> r) -> new CardRegion.Deliver(id,
+            CardState state = await(AskPattern.ask(region, (ActorRef<CardState> r) -> new CardRegion.Deliver(id,
                     new CardEntity.GetState(r)), askTimeout, system.scheduler()));
+            if (state.status() == CardStatus.TODO && handle.knownStatus() == CardStatus.QUEUED) {
+                // started, its first owner call waiting for a worker: queued, though nothing says so yet
+                return state.apply(new CardEvent.Queued(id, handle.readyAt()));
+            }
+            return state;
         }
         return CardState.replay(id, engine.policy().maxAttempts(), history(id));
     }

@@ -372,4 +372,37 @@ class CardEntityTest {
             quick.shutdownTestKit();
         }
     }
+
+    @Test
+    void aCardThatGotWorkAfterAskingToPassivateStays() {
+        ActorTestKit quick = ActorTestKit.create(ConfigFactory.parseString("orquestra.engine.passivate-after = 50ms")
+                .withFallback(EventSourcedBehaviorTestKit.config()));
+        try {
+            EngineContext engine = new EngineContext("unit", clock, Policy.defaults(), Pipeline.none(),
+                    Map.of(Role.BACKEND, order -> CompletableFuture.completedFuture(WorkResult.succeeded())), null,
+                    new EventPublisher(), InMemoryStore.create().reader(quick.system()),
+                    EngineSettings.from(quick.system().settings().config(), Duration.ofMinutes(5)), null)
+                    .withQueues(Map.of(EngineContext.ownerQueue(Role.BACKEND), owners.getRef()));
+            TestProbe<CardRegion.Command> cards = quick.createTestProbe();
+            TestProbe<ClaimAnswer> claimer = quick.createTestProbe();
+            ActorRef<CardEntity.Command> entity = quick.spawn(CardEntity.create(engine,
+                    CardSpec.builder("RACE-1", Role.BACKEND).build(), 1, 0, orchestrator.getRef(), cards.getRef()));
+            assertThat(cards.expectMessageClass(CardRegion.Passivate.class, Duration.ofSeconds(5)).card()).isEqualTo(entity);
+            // the region delivered a claim before it took the request: the call starts, then the stop arrives
+            entity.tell(new CardEntity.ClaimWork(new WorkItem("RACE-1/1/owner", CardId.of("RACE-1"), CardEntity.OWNER, 1,
+                    5, 1, Instant.EPOCH, 0), 1, claimer.getRef()));
+            ClaimAnswer.Run run = (ClaimAnswer.Run) claimer.receiveMessage();
+            entity.tell(new CardEntity.Stop());
+            assertThat(cards.expectMessageClass(CardRegion.StayInMemory.class).card()).isEqualTo(entity);
+            // still there: the running call's result reaches it and is written
+            report(run, WorkResult.succeeded());
+            TestProbe<CardState> asker = quick.createTestProbe();
+            await().until(() -> {
+                entity.tell(new CardEntity.GetState(asker.getRef()));
+                return asker.receiveMessage(Duration.ofSeconds(5)).status() == CardStatus.DONE;
+            });
+        } finally {
+            quick.shutdownTestKit();
+        }
+    }
 }

@@ -187,4 +187,23 @@ class SchedulingTest {
     private static CardSpec prio(String id, Priority p) {
         return CardSpec.builder(id, Role.BACKEND).priority(p).build();
     }
+
+    /**
+     * A card can wait for admission and then start by another path (its dependency's outcome freed a
+     * slot); it must not be started again from the admission queue once it settled awaiting review.
+     */
+    @Test
+    void aCardThatWaitedForAdmissionStartsOnce() {
+        Pipeline rejectsEsc = Pipeline.defaults(Verdicts.passing(), Verdicts.by(s -> s.card().id().value().equals("ESC")
+                ? dev.orquestra.Verdict.fail("llm-judge", "never good enough").withScore(2)
+                : dev.orquestra.Verdict.pass("llm-judge").withScore(9)), Verdicts.passing());
+        try (Orquestra o = engine().owners(Role.BACKEND, new ProbeAgent(), 1).pipeline(rejectsEsc)
+                .policy(Policy.defaults().maxActiveCards(2).debugRepeatedFailures(false)).build()) {
+            o.submit(backlog(card("A"), card("B"), card("ESC", "A"), card("D"), card("E"), card("F")));
+            assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
+            assertThat(o.status().count(CardStatus.DONE)).isEqualTo(5);
+            assertThat(o.status().awaitingReview()).containsExactly(dev.orquestra.CardId.of("ESC"));
+            assertThat(o.status().active()).isZero();
+        }
+    }
 }

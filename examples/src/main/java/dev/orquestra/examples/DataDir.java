@@ -63,6 +63,12 @@ final class DataDir {
     private static final Config NO_PEKKO_HOOKS = ConfigFactory.parseString(
             "pekko.jvm-shutdown-hooks = off\npekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off");
 
+    /**
+     * The simulated agents answer in milliseconds, so a minute without any card moving means the run
+     * is stuck; the engine then logs what it waits on (its default of 5 minutes suits real agents).
+     */
+    private static final Duration STALL_WARNING = Duration.ofMinutes(1);
+
     private final Path given;
     private final Path path;
 
@@ -194,7 +200,7 @@ final class DataDir {
         try {
             Squad squad = Squad.create(settings, path, scheduler);
             Orquestra.Builder builder = Orquestra.builder().store(JdbcStore.h2(path)).policy(POLICY).paused(paused)
-                    .config(NO_PEKKO_HOOKS).shutdownTimeout(Duration.ofSeconds(15));
+                    .config(NO_PEKKO_HOOKS).shutdownTimeout(Duration.ofSeconds(15)).stallWarningAfter(STALL_WARNING);
             if (listener != null) {
                 builder.listener(listener);
             }

@@ -97,7 +97,7 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     }
 
     /** Leave memory (sent by the region after the card asked to passivate). */
-    record Stop() implements Command {
+    public record Stop() implements Command {
     }
 
     private record Call(CallReport report) implements Command {
@@ -211,7 +211,7 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
                 .onCommand(RetryDue.class, this::onRetryDue)
                 .onCommand(Continue.class, (state, c) -> onContinue(current(state)))
                 .onCommand(IdleCheck.class, (state, c) -> onIdleCheck(current(state)))
-                .onCommand(Stop.class, (state, c) -> Effect().stop().thenNoReply())
+                .onCommand(Stop.class, (state, c) -> onStop(current(state)))
                 .build();
     }
 
@@ -539,13 +539,28 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     }
 
     private ReplyEffect<CardEvent, CardState> onIdleCheck(CardState state) {
-        // verdicts collected for a stage that is not complete live only in memory: keep them
-        boolean idle = running.isEmpty() && deferred.isEmpty() && collected.isEmpty() && !retryPending(state)
-                && System.nanoTime() - lastActivity >= engine.settings().passivateAfter().toNanos();
-        if (idle) {
+        if (isIdle(state) && System.nanoTime() - lastActivity >= engine.settings().passivateAfter().toNanos()) {
             region.tell(new CardRegion.Passivate(spec.id(), context.getSelf()));
         }
         return Effect().noReply();
+    }
+
+    /**
+     * The region agreed to take the card out of memory; but a claim it delivered before it did may have
+     * started a call since the card asked: then the card stays, and says so.
+     */
+    private ReplyEffect<CardEvent, CardState> onStop(CardState state) {
+        if (isIdle(state)) {
+            return Effect().stop().thenNoReply();
+        }
+        region.tell(new CardRegion.StayInMemory(spec.id(), context.getSelf()));
+        return Effect().noReply();
+    }
+
+    /** Nothing only this incarnation knows: no call running, nothing deferred or collected, no retry due. */
+    private boolean isIdle(CardState state) {
+        // verdicts collected for a stage that is not complete live only in memory: keep them
+        return running.isEmpty() && deferred.isEmpty() && collected.isEmpty() && !retryPending(state);
     }
 
     private boolean retryPending(CardState state) {

@@ -33,6 +33,13 @@ public final class CardRegion extends AbstractBehavior<CardRegion.Command> {
     public record Passivate(CardId cardId, ActorRef<CardEntity.Command> card) implements Command {
     }
 
+    /**
+     * A card asked to passivate, then got work before it was told to stop: it stays, and the commands
+     * kept for its next incarnation go to it.
+     */
+    public record StayInMemory(CardId cardId, ActorRef<CardEntity.Command> card) implements Command {
+    }
+
     /** The engine (with its queues) and who the cards report to; commands wait until they are known. */
     record Attach(EngineContext engine, ActorRef<Orchestrator.Command> orchestrator) implements Command {
     }
@@ -76,6 +83,15 @@ public final class CardRegion extends AbstractBehavior<CardRegion.Command> {
                     if (live.get(p.cardId()) == p.card() && !stopping.containsKey(p.cardId())) {
                         stopping.put(p.cardId(), new ArrayList<>());
                         p.card().tell(new CardEntity.Stop());
+                    }
+                    return this;
+                })
+                .onMessage(StayInMemory.class, m -> {
+                    if (live.get(m.cardId()) == m.card()) {
+                        List<CardEntity.Command> waiting = stopping.remove(m.cardId());
+                        if (waiting != null) {
+                            waiting.forEach(m.card()::tell);
+                        }
                     }
                     return this;
                 })

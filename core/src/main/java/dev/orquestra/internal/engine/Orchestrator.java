@@ -82,10 +82,11 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     /**
      * What the orchestrator knows of a card.
      *
-     * @param live true when the card may hold state its journal does not show yet (it is started and not
-     *             settled for good): ask it through the region; otherwise its journal is the whole story
+     * @param live    true when the card may hold state its journal does not show yet (it is started and not
+     *                settled for good): ask it through the region; otherwise its journal is the whole story
+     * @param readyAt when its dependencies were met (its place in its queue), for a started card
      */
-    public record CardHandle(CardSpec spec, Instant createdAt, CardStatus knownStatus, boolean live) {
+    public record CardHandle(CardSpec spec, Instant createdAt, CardStatus knownStatus, boolean live, Instant readyAt) {
     }
 
     /** Apply a reviewer's decision through the card. */
@@ -177,6 +178,9 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     /** Ready cards waiting for room under the active-card limit, in dispatch order. */
     private final WorkQueue<CardId> admission;
     private final Map<CardId, CardSummary> pending = new LinkedHashMap<>();
+    /** How many cards have each known status ({@link #knownStatus}), and which await review: kept, not scanned. */
+    private final Map<CardStatus, Integer> knownCounts = new EnumMap<>(CardStatus.class);
+    private final java.util.TreeSet<CardId> knownAwaiting = new java.util.TreeSet<>();
     private final List<ActorRef<Boolean>> quiescenceWaiters = new ArrayList<>();
     private final ActorRef<Dispatcher.Stats> statsAdapter;
     private final List<Dispatcher.Stats> stallStats = new ArrayList<>();
@@ -316,7 +320,11 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
                         return Effect().none();
                     }
                     // record what cards reported before the engine goes away
-                    return Effect().persist(batch()).thenRun((OrchestratorState s) -> c.replyTo().tell(Done.getInstance()));
+                    CardsSettled last = batch();
+                    return Effect().persist(last).thenRun((OrchestratorState s) -> {
+                        recorded(s, last);
+                        c.replyTo().tell(Done.getInstance());
+                    });
                 })
                 .onCommand(GetBacklog.class, (state, c) -> {
                     c.replyTo().tell(view(state));
@@ -369,6 +377,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         return Effect().persist(events).thenRun((OrchestratorState s) -> {
             s.adoptGraph(next);
             engine.directory().publish(s.graph());
+            knownCounts.merge(CardStatus.TODO, cards.size(), Integer::sum);
             for (CardSpec spec : cards) {
                 startIfReady(s, spec.id());
             }
@@ -396,7 +405,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
             }
             if (status == CardStatus.TODO) {
                 // woken but never started after all: it waits for a ticket like any ready card
-                active.remove(u.cardId());
+                removeActive(state, u.cardId());
                 setLiveCost(u.cardId(), null);
                 startIfReady(state, u.cardId());
                 return Effect().none();
@@ -404,7 +413,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         }
         if (settles) {
             if (state.settledStatus(u.cardId()) != status || state.isForwarded(u.cardId())) {
-                pending.put(u.cardId(), u.summary());
+                putPending(state, u.cardId(), u.summary());
                 scheduleFlush();
                 if (status.satisfiesDependents()) {
                     // The approval is durable in the card's own journal, so its dependents start now rather
@@ -415,17 +424,17 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
                     }
                 }
             } else {
-                active.remove(u.cardId());
+                removeActive(state, u.cardId());
                 setLiveCost(u.cardId(), null);
                 admit(state);
                 checkQuiescence(state);
             }
         } else {
-            active.put(u.cardId(), status);
+            putActive(state, u.cardId(), status);
             if (u.kind() == CardUpdate.Kind.SETTLED || state.settled().containsKey(u.cardId())
                     || state.isForwarded(u.cardId())) {
                 // active again after a reviewer's clarification: record it
-                pending.put(u.cardId(), u.summary());
+                putPending(state, u.cardId(), u.summary());
                 scheduleFlush();
             }
         }
@@ -450,12 +459,16 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
             for (Settlement settlement : batch.settlements()) {
                 afterSettled(s, CardId.of(settlement.cardId()), settlement.summary());
             }
+            recorded(s, batch);
             admit(s);
             checkQuiescence(s);
         });
     }
 
-    /** Takes the pending settlements as one event. */
+    /**
+     * Takes the pending settlements as one event. While it is written nothing else runs here (commands
+     * wait), and {@link #recorded} settles the counts once it is.
+     */
     private CardsSettled batch() {
         List<Settlement> batch = new ArrayList<>(pending.size());
         pending.forEach((id, summary) -> batch.add(new Settlement(id.value(), summary)));
@@ -463,12 +476,20 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         return new CardsSettled(batch);
     }
 
+    /** A batch is written: its cards' known status moved from the reported outcome to the recorded one. */
+    private void recorded(OrchestratorState state, CardsSettled batch) {
+        for (Settlement settlement : batch.settlements()) {
+            CardId id = CardId.of(settlement.cardId());
+            moved(id, settlement.summary().status(), knownStatus(state, id));
+        }
+    }
+
     private void afterSettled(OrchestratorState state, CardId id, CardSummary summary) {
         CardStatus status = summary.status();
         if (!status.isTerminal() && status != CardStatus.AWAITING_HUMAN) {
             return; // active again; already in 'active'
         }
-        active.remove(id);
+        active.remove(id); // counted by recorded(...) with the whole batch
         setLiveCost(id, null); // its cost is now in the settled summary
         DependencyGraph graph = state.graph();
         if (status.satisfiesDependents()) {
@@ -488,7 +509,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
                 admission.remove(dependent.value());
                 region.tell(new CardRegion.Deliver(dependent, new CardEntity.Cancel("dependency " + id + " " + why,
                         context.getSystem().ignoreRef())));
-                active.put(dependent, CardStatus.TODO);
+                putActive(state, dependent, CardStatus.TODO);
             }
         }
     }
@@ -525,7 +546,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     private void admit(OrchestratorState state) {
         while (!stopped && !budgetExhausted && active.size() < engine.policy().maxActiveCards() && !admission.isEmpty()) {
             CardId id = admission.poll(engine.clock().instant()).orElseThrow().item();
-            if (!active.containsKey(id) && !state.isSettledTerminal(id) && !pending.containsKey(id)) {
+            if (!active.containsKey(id) && !state.settled().containsKey(id) && !pending.containsKey(id)) {
                 start(state, id);
             }
         }
@@ -533,7 +554,9 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
 
     /** Queues the card's first owner call; the card comes into memory when a worker claims it. */
     private void start(OrchestratorState state, CardId id) {
-        active.put(id, CardStatus.QUEUED);
+        // it may have waited for admission before room freed up by another path
+        admission.remove(id.value());
+        putActive(state, id, CardStatus.QUEUED);
         DependencyGraph graph = state.graph();
         CardSpec spec = graph.spec(id);
         engine.queue(EngineContext.ownerQueue(spec.owner())).tell(new Dispatcher.Enqueue(new WorkItem(
@@ -576,6 +599,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
             admission.poll(engine.clock().instant());
         }
         engine.directory().publish(state.graph());
+        recountKnown(state);
         Duration stall = engine.settings().stallWarningAfter();
         Duration every = Duration.ofMillis(Math.max(250, Math.min(30_000, stall.toMillis() / 4)));
         timers.startTimerWithFixedDelay("stall-check", new StallCheck(), every, every);
@@ -609,7 +633,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
             }
         }
         for (CardId id : wake) {
-            active.put(id, state.settledStatus(id));
+            putActive(state, id, state.settledStatus(id));
             region.tell(new CardRegion.Deliver(id, new CardEntity.Wake(context.getSelf().narrow())));
         }
         for (CardId id : fresh) {
@@ -662,7 +686,8 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         CardSpec spec = state.graph().spec(c.cardId());
         CardStatus known = knownStatus(state, c.cardId());
         boolean live = !known.isTerminal() && (known != CardStatus.TODO || active.containsKey(c.cardId()));
-        c.replyTo().tell(StatusReply.success(new CardHandle(spec, state.createdAt(c.cardId()), known, live)));
+        c.replyTo().tell(StatusReply.success(new CardHandle(spec, state.createdAt(c.cardId()), known, live,
+                live ? readyAt(state, c.cardId()) : null)));
         return Effect().none();
     }
 
@@ -699,7 +724,9 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
             return Effect().none();
         }
         admission.remove(c.cardId().value());
-        active.putIfAbsent(c.cardId(), known);
+        if (!active.containsKey(c.cardId())) {
+            putActive(state, c.cardId(), known);
+        }
         region.tell(new CardRegion.Deliver(c.cardId(), new CardEntity.Cancel(c.reason(), c.replyTo())));
         return Effect().none();
     }
@@ -713,22 +740,59 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         return live != null ? live : state.settledStatus(id);
     }
 
+    /** Where the backlog stands, from the counts kept as cards move: no scan of the backlog. */
     private BacklogStatus status(OrchestratorState state) {
         Map<CardStatus, Integer> counts = new EnumMap<>(CardStatus.class);
         for (CardStatus s : CardStatus.values()) {
-            counts.put(s, 0);
+            counts.put(s, knownCounts.getOrDefault(s, 0));
         }
-        List<CardId> awaiting = new ArrayList<>();
+        return new BacklogStatus(state.project(), state.specs().size(), counts, List.copyOf(knownAwaiting), active.size(),
+                state.settledCost().add(liveCostTotal()), budgetExhausted, isQuiescent());
+    }
+
+    private void putActive(OrchestratorState state, CardId id, CardStatus status) {
+        CardStatus before = knownStatus(state, id);
+        active.put(id, status);
+        moved(id, before, knownStatus(state, id));
+    }
+
+    private void removeActive(OrchestratorState state, CardId id) {
+        CardStatus before = knownStatus(state, id);
+        active.remove(id);
+        moved(id, before, knownStatus(state, id));
+    }
+
+    private void putPending(OrchestratorState state, CardId id, CardSummary summary) {
+        CardStatus before = knownStatus(state, id);
+        pending.put(id, summary);
+        moved(id, before, knownStatus(state, id));
+    }
+
+    private void moved(CardId id, CardStatus before, CardStatus after) {
+        if (before == after) {
+            return;
+        }
+        knownCounts.merge(before, -1, Integer::sum);
+        knownCounts.merge(after, 1, Integer::sum);
+        if (before == CardStatus.AWAITING_HUMAN) {
+            knownAwaiting.remove(id);
+        }
+        if (after == CardStatus.AWAITING_HUMAN) {
+            knownAwaiting.add(id);
+        }
+    }
+
+    /** Counts every card's known status (once per recovery, and when cards are added). */
+    private void recountKnown(OrchestratorState state) {
+        knownCounts.clear();
+        knownAwaiting.clear();
         for (CardSpec spec : state.specs()) {
             CardStatus s = knownStatus(state, spec.id());
-            counts.merge(s, 1, Integer::sum);
+            knownCounts.merge(s, 1, Integer::sum);
             if (s == CardStatus.AWAITING_HUMAN) {
-                awaiting.add(spec.id());
+                knownAwaiting.add(spec.id());
             }
         }
-        awaiting.sort(null);
-        return new BacklogStatus(state.project(), state.specs().size(), counts, awaiting, active.size(),
-                state.settledCost().add(liveCostTotal()), budgetExhausted, isQuiescent());
     }
 
     private BacklogView view(OrchestratorState state) {
@@ -783,9 +847,12 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         if (waits.length() == 0) {
             waits.append("no queue holds or runs work");
         }
-        context.getLog().warn("No card has progressed for {} s: {} cards started and not settled, {} waiting to start, "
-                        + "{} outcomes not yet recorded. Waiting on: {}", stalledFor, active.size(), admission.size(),
-                pending.size(), waits);
+        StringBuilder cards = new StringBuilder();
+        active.entrySet().stream().limit(5).forEach(e -> cards.append(cards.length() == 0 ? "" : ", ")
+                .append(e.getKey()).append(" (").append(e.getValue()).append(')'));
+        context.getLog().warn("No card has progressed for {} s: {} cards started and not settled ({}{}), {} waiting to "
+                        + "start, {} outcomes not yet recorded. Waiting on: {}", stalledFor, active.size(), cards,
+                active.size() > 5 ? ", ..." : "", admission.size(), pending.size(), waits);
         stallStats.clear();
     }
 
