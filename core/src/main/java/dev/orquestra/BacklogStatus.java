@@ -15,14 +15,22 @@ import java.util.Map;
  * @param costUsd         everything spent so far
  * @param budgetExhausted true when the backlog budget is spent and no new card starts
  * @param quiescent       true when nothing can progress without a human decision
+ * @param journalOutage   why the store cannot be written right now (the counts stand still until it can), or
+ *                        null while it works
  */
 public record BacklogStatus(String project, int totalCards, Map<CardStatus, Integer> byStatus,
                             List<CardId> awaitingReview, int active, BigDecimal costUsd, boolean budgetExhausted,
-                            boolean quiescent) {
+                            boolean quiescent, String journalOutage) {
 
     public BacklogStatus {
         byStatus = Map.copyOf(byStatus);
         awaitingReview = List.copyOf(awaitingReview);
+    }
+
+    /** This status, saying the journal is unavailable (or available, with null). */
+    public BacklogStatus withJournalOutage(String outage) {
+        return new BacklogStatus(project, totalCards, byStatus, awaitingReview, active, costUsd, budgetExhausted,
+                quiescent && outage == null, outage);
     }
 
     /** Cards in the given status. */

@@ -70,6 +70,11 @@ public final class InMemoryStore implements Store {
             }
 
             @Override
+            public CompletionStage<Long> highestOffset() {
+                return CompletableFuture.completedFuture(storage.highestOffset());
+            }
+
+            @Override
             public CompletionStage<java.util.Map<String, Long>> highestSequenceNrs(String persistenceIdPrefix) {
                 return CompletableFuture.completedFuture(storage.highestSequenceNrs(persistenceIdPrefix));
             }

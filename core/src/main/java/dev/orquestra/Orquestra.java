@@ -12,6 +12,7 @@ import dev.orquestra.internal.engine.EngineContext;
 import dev.orquestra.internal.engine.EngineGuardian;
 import dev.orquestra.internal.engine.EngineSettings;
 import dev.orquestra.internal.engine.EventPublisher;
+import dev.orquestra.internal.engine.HighWaterMark;
 import dev.orquestra.internal.engine.Orchestrator;
 import dev.orquestra.spi.Agent;
 import dev.orquestra.spi.Debugger;
@@ -89,7 +90,7 @@ public final class Orquestra implements AutoCloseable {
 
     private Orquestra(ActorSystem<EngineGuardian.Command> system, EngineGuardian.Started started, Store store,
                       Duration askTimeout, Duration shutdownTimeout, ExecutorService ownedExecutor, Path checkpointFile,
-                      int checkpointEvery) {
+                      int checkpointEvery, Path markFile) {
         this.system = system;
         this.engine = started.engine();
         this.orchestrator = started.orchestrator();
@@ -98,7 +99,7 @@ public final class Orquestra implements AutoCloseable {
         this.askTimeout = askTimeout;
         this.shutdownTimeout = shutdownTimeout;
         this.ownedExecutor = ownedExecutor;
-        this.checkpoints = new CheckpointWriter(checkpointFile, checkpointEvery, engine.cardTag(),
+        this.checkpoints = new CheckpointWriter(checkpointFile, checkpointEvery, markFile, engine.cardTag(),
                 engine.policy().maxAttempts(), store.reader(system), this::askView, engine.clock());
         if (checkpointFile != null && checkpointEvery > 0) {
             attach(system, engine.publisher(), checkpoints::onEvent, "checkpoints");
@@ -193,11 +194,15 @@ public final class Orquestra implements AutoCloseable {
 
     private static final Duration QUIESCENCE_RENEWAL = Duration.ofSeconds(5);
 
-    /** Where the backlog stands: cards per status, reviews waiting, cost. */
+    /**
+     * Where the backlog stands: cards per status, reviews waiting, cost, and whether the store can be
+     * written right now ({@link BacklogStatus#journalOutage()}).
+     */
     public BacklogStatus status() {
         requireOpen();
-        return await(AskPattern.ask(orchestrator, (ActorRef<BacklogStatus> r) -> new Orchestrator.GetStatus(r),
+        BacklogStatus status = await(AskPattern.ask(orchestrator, (ActorRef<BacklogStatus> r) -> new Orchestrator.GetStatus(r),
                 askTimeout, system.scheduler()));
+        return status.withJournalOutage(store.outage().orElse(null));
     }
 
     /** The seed's success metrics over the cards that ran. */
@@ -245,7 +250,13 @@ public final class Orquestra implements AutoCloseable {
             }
             return state;
         }
-        return CardState.replay(id, engine.policy().maxAttempts(), history(id));
+        CardState state = CardState.replay(id, engine.policy().maxAttempts(), history(id));
+        CardSummary summary = handle.summary();
+        if (state.status() == CardStatus.TODO && summary != null && summary.status() == CardStatus.CANCELLED) {
+            // cancelled by a cascade, recorded in the backlog; the card's own record may not be written yet
+            return state.apply(new CardEvent.Cancelled(id, summary.finishedAt(), summary.cancelReason()));
+        }
+        return state;
     }
 
     /** Every persisted event of a card, oldest first: its audit history. */
@@ -585,6 +596,7 @@ public final class Orquestra implements AutoCloseable {
         private int checkpointEvery = 10;
         private Path checkpointFile;
         private Duration stallWarningAfter = EngineSettings.DEFAULTS.stallWarningAfter();
+        private boolean acceptJournalLoss;
 
         private Builder() {
         }
@@ -747,6 +759,18 @@ public final class Orquestra implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Start on a store whose journal holds less than its high-water mark says (default false: the
+         * engine refuses with a {@link JournalLossException} naming both figures). The engine keeps the
+         * mark in the store's directory, updated with every checkpoint and on close; a journal that ends
+         * before it lost acknowledged events, and running on it calls the agents of cards whose approval
+         * was lost again. Accepting logs the loss and sets the mark to what the store holds now.
+         */
+        public Builder acceptJournalLoss(boolean value) {
+            this.acceptJournalLoss = value;
+            return this;
+        }
+
         /** How long {@link Orquestra#close()} may take (default 30 s). */
         public Builder shutdownTimeout(Duration value) {
             this.shutdownTimeout = positive(value, "shutdownTimeout");
@@ -806,6 +830,10 @@ public final class Orquestra implements AutoCloseable {
                     attach(system, publisher, listeners.get(i), "listener-" + i);
                 }
                 JournalReader reader = chosen.reader(system);
+                Path markFile = chosen.directory().map(d -> d.resolve(HighWaterMark.FILE_NAME)).orElse(null);
+                if (markFile != null) {
+                    guardAgainstLoss(reader, markFile, EngineContext.cardTagOf(name));
+                }
                 // Which cards have written anything: those that have not need no replay to wait in a queue.
                 Map<String, Long> written = paused ? null : reader.highestSequenceNrs(EngineContext.cardPersistenceIdPrefix(name))
                         .toCompletableFuture().get(askTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -819,7 +847,8 @@ public final class Orquestra implements AutoCloseable {
                         pools, boundPipeline);
                 Path checkpoint = checkpointFile != null ? checkpointFile
                         : chosen.directory().map(d -> d.resolve("backlog_master.json")).orElse(null);
-                return new Orquestra(system, s, chosen, askTimeout, shutdownTimeout, owned, checkpoint, checkpointEvery);
+                return new Orquestra(system, s, chosen, askTimeout, shutdownTimeout, owned, paused ? null : checkpoint,
+                        checkpointEvery, paused ? null : markFile);
             } catch (Exception e) {
                 system.terminate();
                 if (owned != null) {
@@ -829,7 +858,51 @@ public final class Orquestra implements AutoCloseable {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
+                if (e instanceof JournalLossException loss) {
+                    throw loss;
+                }
                 throw new IllegalStateException("the engine could not start on " + chosen.describe() + ": " + e, e);
+            }
+        }
+
+        /** Refuses a store whose journal ends before its high-water mark, unless the loss is accepted. */
+        private void guardAgainstLoss(JournalReader reader, Path markFile, String tag) throws Exception {
+            Optional<HighWaterMark> mark = HighWaterMark.read(markFile);
+            if (mark.isEmpty()) {
+                return;
+            }
+            long offset = reader.highestOffset().toCompletableFuture().get(askTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (offset >= mark.get().offset()) {
+                return;
+            }
+            int approved = approvedIn(reader, tag);
+            JournalLossException loss = new JournalLossException(markFile, offset, approved, mark.get().offset(),
+                    mark.get().approved(), mark.get().at());
+            if (!acceptJournalLoss) {
+                throw loss;
+            }
+            LOG.warn("Accepting a journal loss, as asked: {}", loss.getMessage());
+            if (!paused) {
+                new HighWaterMark(offset, approved, clock.instant()).write(markFile);
+            }
+        }
+
+        /** Cards whose journal holds their completion (only when a loss is found, so a scan is fine). */
+        private int approvedIn(JournalReader reader, String tag) throws Exception {
+            int approved = 0;
+            long after = 0;
+            while (true) {
+                List<JournalReader.JournalEntry> page = reader.eventsByTag(tag, after, 10_000).toCompletableFuture()
+                        .get(askTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                for (JournalReader.JournalEntry e : page) {
+                    if (e.event() instanceof CardEvent.Completed) {
+                        approved++;
+                    }
+                    after = e.offset();
+                }
+                if (page.size() < 10_000) {
+                    return approved;
+                }
             }
         }
 

@@ -27,6 +27,13 @@ public interface JournalReader {
     CompletionStage<Map<String, Long>> highestSequenceNrs(String persistenceIdPrefix);
 
     /**
+     * The highest offset in the journal's global order (0 for an empty journal): how far the journal has
+     * got, which the engine compares with the high-water mark it keeps beside the store to detect a
+     * journal that lost events (truncated, or restored from an older copy).
+     */
+    CompletionStage<Long> highestOffset();
+
+    /**
      * One persisted event.
      *
      * @param offset        its position in the journal's global order (meaningful in tag queries)

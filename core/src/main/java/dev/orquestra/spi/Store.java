@@ -29,6 +29,15 @@ public interface Store {
     /** A directory for files next to the store (checkpoints), when the store lives on disk. */
     Optional<Path> directory();
 
+    /**
+     * Why the store cannot be used right now (journal calls failing: the database is down, a disk is full),
+     * or empty while it works. An engine's status carries it, so counts frozen by an outage are not shown
+     * as if live. Valid after {@link #open}.
+     */
+    default java.util.Optional<String> outage() {
+        return java.util.Optional.empty();
+    }
+
     /** Releases what {@link #open} took (connection pools). Called when the engine closes. */
     default void close() {
     }

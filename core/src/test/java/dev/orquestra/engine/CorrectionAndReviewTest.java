@@ -226,7 +226,7 @@ class CorrectionAndReviewTest {
 
             assertThat(o.cardState(CardId.of("X-2")).cancelReason())
                     .isEqualTo("dependency X-1 was rejected permanently by a reviewer");
-            assertThat(o.cardState(CardId.of("X-3")).cancelReason()).isEqualTo("dependency X-2 was cancelled");
+            assertThat(o.cardState(CardId.of("X-3")).cancelReason()).isEqualTo("dependency X-2 was cancelled (X-1 was rejected permanently by a reviewer)");
             assertThat(o.cardState(CardId.of("X-4")).status()).isEqualTo(CardStatus.DONE);
             assertThat(agent.cardsCalled()).doesNotContain("X-2", "X-3");
             assertThat(Engines.eventNames(o, "X-2")).containsExactly("Cancelled");

@@ -23,7 +23,7 @@ class MetricsCalculatorTest {
                                        int loops, long loopMillis) {
         return new CardSummary(status, attempts, T0.plus(Duration.ofMinutes(startMin)),
                 approvedMin == null ? null : T0.plus(Duration.ofMinutes(approvedMin)), null,
-                Usage.of(1000, 0, usd), rejections, approvals, 0, escalated, overridden, loops, loopMillis);
+                Usage.of(1000, 0, usd), rejections, approvals, 0, escalated, overridden, loops, loopMillis, null);
     }
 
     @Test

@@ -327,7 +327,7 @@ public abstract class JournalContract {
             assertThat(o.awaitQuiescence(WAIT)).isTrue();
             await().atMost(WAIT).until(() -> o.status().count(CardStatus.CANCELLED) == 2);
             assertThat(o.status().count(CardStatus.TODO)).isZero();
-            assertThat(o.cardState(CardId.of("X-3")).cancelReason()).isEqualTo("dependency X-2 was cancelled");
+            assertThat(o.cardState(CardId.of("X-3")).cancelReason()).isEqualTo("dependency X-2 was cancelled (X-1 was rejected permanently by a reviewer)");
         }
     }
 

@@ -6,6 +6,7 @@ import dev.orquestra.persistence.internal.Dialect;
 import dev.orquestra.persistence.internal.JdbcJournalReader;
 import dev.orquestra.persistence.internal.JdbcStorage;
 import dev.orquestra.persistence.internal.JdbcStorageExtension;
+import dev.orquestra.persistence.internal.JournalHealth;
 import dev.orquestra.spi.JournalReader;
 import dev.orquestra.spi.Store;
 import java.io.IOException;
@@ -62,6 +63,7 @@ public final class JdbcStore implements Store {
     private final DataSource dataSource;
     private final int readers;
     private final AtomicReference<JdbcStorage> running = new AtomicReference<>();
+    private final AtomicReference<JournalHealth> health = new AtomicReference<>();
 
     private JdbcStore(Kind kind, Path directory, String url, String user, String password, DataSource dataSource,
                       int readers) {
@@ -155,6 +157,7 @@ public final class JdbcStore implements Store {
         }
         if (directory != null) {
             Files.createDirectories(directory);
+            refuseReadOnly();
         }
         JdbcStorage.Settings settings = new JdbcStorage.Settings(kind == Kind.H2 ? Dialect.H2 : Dialect.POSTGRES,
                 kind == Kind.POSTGRES_DATA_SOURCE ? dataSource::getConnection
@@ -174,6 +177,13 @@ public final class JdbcStore implements Store {
             throw new IllegalStateException(describe() + " is open already; close it first");
         }
         JdbcStorageExtension.get(Adapter.toClassic(system)).attach(storage);
+        health.set(JournalHealth.get(Adapter.toClassic(system)));
+    }
+
+    @Override
+    public java.util.Optional<String> outage() {
+        JournalHealth h = health.get();
+        return h == null ? java.util.Optional.empty() : h.outage();
     }
 
     /**
@@ -185,6 +195,30 @@ public final class JdbcStore implements Store {
         JdbcStorage storage = running.getAndSet(null);
         if (storage != null) {
             storage.close();
+        }
+    }
+
+    /**
+     * An engine writes its journal (and, next to an H2 store, checkpoints): a directory or database file
+     * it cannot write to is refused at once, with one plain message, instead of failing every write.
+     */
+    private void refuseReadOnly() throws IOException {
+        Path db = directory.resolve("orquestra.mv.db");
+        Path problem = !Files.isWritable(directory) ? directory
+                : kind == Kind.H2 && Files.exists(db) && !Files.isWritable(db) ? db : null;
+        if (problem == null && kind == Kind.H2) {
+            // root may write past permissions, not past a read-only mount: try
+            Path probe = directory.resolve(".orquestra-write-probe");
+            try {
+                Files.deleteIfExists(probe);
+                Files.createFile(probe);
+                Files.delete(probe);
+            } catch (IOException e) {
+                problem = directory;
+            }
+        }
+        if (problem != null) {
+            throw new ReadOnlyStoreException(problem);
         }
     }
 

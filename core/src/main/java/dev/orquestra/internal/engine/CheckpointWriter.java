@@ -52,6 +52,7 @@ public final class CheckpointWriter implements AutoCloseable {
     private static final int IDLE_FACTOR = 9;
 
     private final Path file;
+    private final Path markFile;
     private final int every;
     private final String tag;
     private final int maxAttempts;
@@ -69,13 +70,16 @@ public final class CheckpointWriter implements AutoCloseable {
     private volatile int written;
 
     /**
-     * @param file  where to write, or null to only build checkpoints on demand ({@link #current})
-     * @param every approvals between two checkpoints; 0 for none
-     * @param view  the orchestrator's current view of the backlog (asked on the writer's thread)
+     * @param file     where to write, or null to only build checkpoints on demand ({@link #current})
+     * @param every    approvals between two checkpoints; 0 for none
+     * @param markFile where to keep the journal's {@link HighWaterMark} (after each checkpoint and on close),
+     *                 or null
+     * @param view     the orchestrator's current view of the backlog (asked on the writer's thread)
      */
-    public CheckpointWriter(Path file, int every, String tag, int maxAttempts, JournalReader reader,
+    public CheckpointWriter(Path file, int every, Path markFile, String tag, int maxAttempts, JournalReader reader,
                             Supplier<Orchestrator.BacklogView> view, Clock clock) {
         this.file = file;
+        this.markFile = markFile;
         this.every = every;
         this.tag = tag;
         this.maxAttempts = maxAttempts;
@@ -116,18 +120,22 @@ public final class CheckpointWriter implements AutoCloseable {
         }
     }
 
-    /** Writes one checkpoint now, waiting at most {@code timeout}; used on close. */
+    /** Writes one checkpoint and the high-water mark now, waiting at most {@code timeout}; used on close. */
     public void writeNow(Duration timeout) {
-        if (file == null) {
+        if (file == null && markFile == null) {
             return;
         }
         try {
             thread.submit(() -> {
-                write();
+                if (file != null) {
+                    write();
+                } else {
+                    mark(null);
+                }
                 return null;
             }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            LOG.warn("The final checkpoint {} could not be written: {}", file, e.toString());
+            LOG.warn("The final checkpoint {} could not be written: {}", file != null ? file : markFile, e.toString());
         }
     }
 
@@ -164,9 +172,37 @@ public final class CheckpointWriter implements AutoCloseable {
         if (checkpoint != null) {
             checkpoint.write(file);
             written++;
+            mark(checkpoint);
         }
         long took = System.nanoTime() - start;
         nextAllowedNanos = System.nanoTime() + took * IDLE_FACTOR;
+    }
+
+    /**
+     * Records how far the journal has got: its highest offset now (everything up to it is committed) and
+     * the cards approved, from the checkpoint just written or, without one, from the orchestrator.
+     */
+    private void mark(BacklogCheckpoint checkpoint) throws IOException {
+        if (markFile == null) {
+            return;
+        }
+        long offset;
+        try {
+            offset = reader.highestOffset().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IOException("reading the journal's highest offset failed: " + e, e);
+        }
+        int approved = 0;
+        if (checkpoint != null) {
+            for (CardReport r : checkpoint.reports()) {
+                approved += r.status() == dev.orquestra.CardStatus.DONE ? 1 : 0;
+            }
+        } else {
+            for (CardSummary s : view.get().settled().values()) {
+                approved += s.status() == dev.orquestra.CardStatus.DONE ? 1 : 0;
+            }
+        }
+        new HighWaterMark(offset, approved, clock.instant()).write(markFile);
     }
 
     private BacklogCheckpoint build() {
@@ -181,8 +217,14 @@ public final class CheckpointWriter implements AutoCloseable {
             if (entry != null) {
                 reports.add(unpack(spec, entry));
             } else {
-                reports.add(CardReport.of(spec, running.getOrDefault(spec.id(), CardState.initial(spec.id(), maxAttempts)),
-                        v.createdAt().get(spec.id())));
+                CardState state = running.getOrDefault(spec.id(), CardState.initial(spec.id(), maxAttempts));
+                CardSummary summary = v.settled().get(spec.id());
+                if (state.status() == dev.orquestra.CardStatus.TODO && summary != null
+                        && summary.status() == dev.orquestra.CardStatus.CANCELLED) {
+                    // cancelled by a cascade, recorded in the backlog before the card's own record
+                    state = state.apply(new CardEvent.Cancelled(spec.id(), summary.finishedAt(), summary.cancelReason()));
+                }
+                reports.add(CardReport.of(spec, state, v.createdAt().get(spec.id())));
             }
         }
         @SuppressWarnings("unchecked")

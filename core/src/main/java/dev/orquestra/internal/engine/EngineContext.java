@@ -68,7 +68,7 @@ public final class EngineContext {
         this.reader = Objects.requireNonNull(reader, "reader");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.directory = directory;
-        this.cardTags = Set.of("cards-" + name);
+        this.cardTags = Set.of(cardTagOf(name));
         this.cardPrefix = cardPersistenceIdPrefix(name);
         this.startIndex = startIndex;
     }
@@ -159,7 +159,12 @@ public final class EngineContext {
 
     /** The tag of every card event of this engine, for backlog-wide history queries. */
     public String cardTag() {
-        return "cards-" + name;
+        return cardTagOf(name);
+    }
+
+    /** The tag of every card event of the engine with this name. */
+    public static String cardTagOf(String engineName) {
+        return "cards-" + engineName;
     }
 
     Set<String> cardTags() {

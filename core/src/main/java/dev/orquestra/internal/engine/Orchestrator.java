@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -85,8 +86,10 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
      * @param live    true when the card may hold state its journal does not show yet (it is started and not
      *                settled for good): ask it through the region; otherwise its journal is the whole story
      * @param readyAt when its dependencies were met (its place in its queue), for a started card
+     * @param summary what the orchestrator knows of a settled card, or null
      */
-    public record CardHandle(CardSpec spec, Instant createdAt, CardStatus knownStatus, boolean live, Instant readyAt) {
+    public record CardHandle(CardSpec spec, Instant createdAt, CardStatus knownStatus, boolean live, Instant readyAt,
+                             CardSummary summary) {
     }
 
     /** Apply a reviewer's decision through the card. */
@@ -129,8 +132,16 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     private record StallCheck() implements Command {
     }
 
+    /** A card's answer to a decision or cancellation asked through the orchestrator, for its asker. */
+    private record Answered(CardId cardId, StatusReply<CardSummary> answer, ActorRef<StatusReply<CardSummary>> replyTo)
+            implements Command {
+    }
+
     private record WakeCheck() implements Command {
     }
+
+    /** How long a card may take to answer a decision or cancellation asked through the orchestrator. */
+    private static final Duration CARD_ANSWER_TIMEOUT = Duration.ofMinutes(2);
 
     /** How long woken cards may take to answer before they are woken again. */
     private static final Duration WAKE_CONFIRMATION = Duration.ofSeconds(5);
@@ -183,6 +194,8 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     private final java.util.TreeSet<CardId> knownAwaiting = new java.util.TreeSet<>();
     private final List<ActorRef<Boolean>> quiescenceWaiters = new ArrayList<>();
     private final ActorRef<Dispatcher.Stats> statsAdapter;
+    /** Askers waiting until a card's outcome (and the cascade it started) is written. */
+    private final Map<CardId, List<Runnable>> whenRecorded = new HashMap<>();
     private final List<Dispatcher.Stats> stallStats = new ArrayList<>();
     private boolean flushScheduled;
     private boolean stopped;
@@ -330,6 +343,10 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
                     c.replyTo().tell(view(state));
                     return Effect().none();
                 })
+                .onCommand(Answered.class, (state, c) -> {
+                    onAnswered(state, c);
+                    return Effect().none();
+                })
                 .onCommand(WakeCheck.class, (state, c) -> {
                     onWakeCheck();
                     return Effect().none();
@@ -414,6 +431,9 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         if (settles) {
             if (state.settledStatus(u.cardId()) != status || state.isForwarded(u.cardId())) {
                 putPending(state, u.cardId(), u.summary());
+                if (status == CardStatus.ABORTED || status == CardStatus.CANCELLED) {
+                    cascade(state, u.cardId(), status);
+                }
                 scheduleFlush();
                 if (status.satisfiesDependents()) {
                     // The approval is durable in the card's own journal, so its dependents start now rather
@@ -466,6 +486,39 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     }
 
     /**
+     * Cancels every card that waits, directly or through others, on a card that was aborted or cancelled
+     * and has not settled: all of them go into the batch being gathered, so the whole cascade is written
+     * at once (and resumes from it after a crash), and the status shows it complete as soon as it is
+     * decided. None of these cards ever started (a dependency of theirs was never approved); once the
+     * batch is written each is told to write its own {@code Cancelled}, for its history.
+     */
+    private void cascade(OrchestratorState state, CardId root, CardStatus status) {
+        String what = status == CardStatus.ABORTED ? "was rejected permanently by a reviewer" : "was cancelled";
+        java.util.LinkedHashSet<CardId> cancelled = new java.util.LinkedHashSet<>();
+        for (CardId dependent : state.graph().transitiveDependents(root)) {
+            if (!state.settled().containsKey(dependent) && !pending.containsKey(dependent)) {
+                cancelled.add(dependent);
+            }
+        }
+        Instant at = engine.clock().instant();
+        for (CardId dependent : cancelled) {
+            String why = null;
+            for (CardId dep : state.graph().dependencies(dependent)) {
+                if (dep.equals(root)) {
+                    why = "dependency " + root + " " + what;
+                    break;
+                }
+                if (why == null && cancelled.contains(dep)) {
+                    why = "dependency " + dep + " was cancelled (" + root + " " + what + ")";
+                }
+            }
+            admission.remove(dependent.value());
+            removeActive(state, dependent);
+            putPending(state, dependent, CardSummary.cancelled(at, why));
+        }
+    }
+
+    /**
      * Takes the pending settlements as one event. While it is written nothing else runs here (commands
      * wait), and {@link #recorded} settles the counts once it is.
      */
@@ -496,22 +549,35 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
             for (CardId dependent : graph.dependents(id)) {
                 startIfReady(state, dependent);
             }
-        } else if (status == CardStatus.ABORTED || status == CardStatus.CANCELLED) {
-            cancelDependents(state, id, status);
+        } else if (status == CardStatus.CANCELLED && summary.cancelReason() != null && summary.attempts() == 0) {
+            // cancelled by a cascade: the card writes its own record of it (an engine stop may cut this short;
+            // the next start tells the cards whose journal has no record yet)
+            region.tell(new CardRegion.Deliver(id, new CardEntity.Cancel(summary.cancelReason(),
+                    context.getSystem().ignoreRef())));
+        }
+        List<Runnable> waiting = whenRecorded.remove(id);
+        if (waiting != null) {
+            waiting.forEach(Runnable::run);
         }
     }
 
-    /** Cancels the dependents of an aborted or cancelled card that have not settled (they never started). */
-    private void cancelDependents(OrchestratorState state, CardId id, CardStatus status) {
-        String why = status == CardStatus.ABORTED ? "was rejected permanently by a reviewer" : "was cancelled";
-        for (CardId dependent : state.graph().dependents(id)) {
-            if (!state.settled().containsKey(dependent) && !active.containsKey(dependent)) {
-                admission.remove(dependent.value());
-                region.tell(new CardRegion.Deliver(dependent, new CardEntity.Cancel("dependency " + id + " " + why,
-                        context.getSystem().ignoreRef())));
-                putActive(state, dependent, CardStatus.TODO);
-            }
+    /** A card answered a decision or cancellation: its asker hears once the outcome and its cascade are written. */
+    private void onAnswered(OrchestratorState state, Answered a) {
+        if (a.answer().isSuccess() && pending.containsKey(a.cardId())) {
+            whenRecorded.computeIfAbsent(a.cardId(), k -> new ArrayList<>()).add(() -> a.replyTo().tell(a.answer()));
+        } else {
+            a.replyTo().tell(a.answer());
         }
+    }
+
+    /** Asks a card (through the region) on an asker's behalf; the card's answer comes back here first. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void askCard(CardId id, Function<ActorRef<StatusReply<CardSummary>>, CardEntity.Command> command,
+                         ActorRef<StatusReply<CardSummary>> asker) {
+        context.ask(StatusReply.class, region, CARD_ANSWER_TIMEOUT,
+                (ActorRef<StatusReply> ref) -> new CardRegion.Deliver(id, command.apply(ref.unsafeUpcast())),
+                (reply, failure) -> new Answered(id, reply != null ? (StatusReply<CardSummary>) reply
+                        : StatusReply.error("card " + id + " did not answer: " + failure), asker));
     }
 
     // ------------------------------------------------------------------ starting and waking cards
@@ -639,13 +705,25 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         for (CardId id : fresh) {
             startIfReady(state, id);
         }
-        // A cancellation cascade cut short by a stop is finished now: dependents of an aborted or
-        // cancelled card that have not been recorded as cancelled yet are cancelled.
+        // A cascade decided before a stop is complete in the journal; what may be missing is a cancelled
+        // card's own record of it, and (after a crash between an abort and its batch) the cascade itself.
+        boolean cascaded = false;
         for (Map.Entry<CardId, CardSummary> e : new ArrayList<>(state.settled().entrySet())) {
-            CardStatus status = e.getValue().status();
+            CardSummary summary = e.getValue();
+            CardStatus status = summary.status();
             if (status == CardStatus.ABORTED || status == CardStatus.CANCELLED) {
-                cancelDependents(state, e.getKey(), status);
+                int before = pending.size();
+                cascade(state, e.getKey(), status);
+                cascaded |= pending.size() > before;
+                if (status == CardStatus.CANCELLED && summary.cancelReason() != null && summary.attempts() == 0
+                        && (index == null || !index.containsKey(prefix + e.getKey().value()))) {
+                    region.tell(new CardRegion.Deliver(e.getKey(), new CardEntity.Cancel(summary.cancelReason(),
+                            context.getSystem().ignoreRef())));
+                }
             }
+        }
+        if (cascaded) {
+            scheduleFlush();
         }
         if (wake.isEmpty()) {
             releaseDispatchers();
@@ -686,8 +764,9 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         CardSpec spec = state.graph().spec(c.cardId());
         CardStatus known = knownStatus(state, c.cardId());
         boolean live = !known.isTerminal() && (known != CardStatus.TODO || active.containsKey(c.cardId()));
+        CardSummary summary = pending.containsKey(c.cardId()) ? pending.get(c.cardId()) : state.settled().get(c.cardId());
         c.replyTo().tell(StatusReply.success(new CardHandle(spec, state.createdAt(c.cardId()), known, live,
-                live ? readyAt(state, c.cardId()) : null)));
+                live ? readyAt(state, c.cardId()) : null, summary)));
         return Effect().none();
     }
 
@@ -702,13 +781,13 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
                     + ", not awaiting review; a reviewer's decision applies only to a card awaiting review"));
             return Effect().none();
         }
-        CardRegion.Deliver decide = new CardRegion.Deliver(c.cardId(), new CardEntity.Decide(c.decision(), c.replyTo()));
+        Runnable decide = () -> askCard(c.cardId(), r -> new CardEntity.Decide(c.decision(), r), c.replyTo());
         if (state.settledStatus(c.cardId()) == CardStatus.AWAITING_HUMAN && !state.isForwarded(c.cardId())) {
             // recorded as awaiting review: a restart would not wake it, so say first that it may move on
             return Effect().persist(new ReviewForwarded(c.cardId().value(), engine.clock().instant()))
-                    .thenRun((OrchestratorState s) -> region.tell(decide));
+                    .thenRun((OrchestratorState s) -> decide.run());
         }
-        region.tell(decide);
+        decide.run();
         return Effect().none();
     }
 
@@ -727,7 +806,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         if (!active.containsKey(c.cardId())) {
             putActive(state, c.cardId(), known);
         }
-        region.tell(new CardRegion.Deliver(c.cardId(), new CardEntity.Cancel(c.reason(), c.replyTo())));
+        askCard(c.cardId(), r -> new CardEntity.Cancel(c.reason(), r), c.replyTo());
         return Effect().none();
     }
 
@@ -747,7 +826,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
             counts.put(s, knownCounts.getOrDefault(s, 0));
         }
         return new BacklogStatus(state.project(), state.specs().size(), counts, List.copyOf(knownAwaiting), active.size(),
-                state.settledCost().add(liveCostTotal()), budgetExhausted, isQuiescent());
+                state.settledCost().add(liveCostTotal()), budgetExhausted, isQuiescent(), null);
     }
 
     private void putActive(OrchestratorState state, CardId id, CardStatus status) {

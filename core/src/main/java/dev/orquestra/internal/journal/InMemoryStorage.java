@@ -57,6 +57,11 @@ public final class InMemoryStorage {
         return all.size() + 1L;
     }
 
+    /** The offset of the last event stored, 0 when none is. */
+    public synchronized long highestOffset() {
+        return all.size();
+    }
+
     synchronized List<Stored> replay(String persistenceId, long from, long to, long max) {
         replayStarts.computeIfAbsent(persistenceId, k -> new ArrayList<>()).add(from);
         return read(persistenceId, from, to, max);

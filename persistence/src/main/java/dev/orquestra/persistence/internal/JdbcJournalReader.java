@@ -75,6 +75,17 @@ public final class JdbcJournalReader implements JournalReader {
         });
     }
 
+    @Override
+    public CompletionStage<Long> highestOffset() {
+        return storage.readers().query(session -> {
+            PreparedStatement s = session.prepare("SELECT COALESCE(MAX(ordering), 0) FROM orquestra_journal");
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
     private List<JournalEntry> entries(PreparedStatement s) throws SQLException {
         List<JournalEntry> out = new ArrayList<>();
         try (ResultSet rs = s.executeQuery()) {

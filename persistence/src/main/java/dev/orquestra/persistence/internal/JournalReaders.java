@@ -201,8 +201,9 @@ final class JournalReaders {
                     if (!replays.isEmpty()) {
                         replays(replays, session);
                     }
-                } catch (Exception e) {
-                    // not a database error (those fail their requests above): fail the batch, keep the thread
+                } catch (Exception | AssertionError e) {
+                    // not a database error (those fail their requests above; an assertion of H2's own, with -ea,
+                    // after a failed write to a full disk, is one too): fail the batch, keep the thread
                     LOG.error("A journal reader of {} failed a batch: {}", store, e.toString(), e);
                     session.broken();
                     replays.forEach(r -> r.fail(e));
@@ -240,11 +241,11 @@ final class JournalReaders {
         statements.incrementAndGet();
         session.dropIfStale();
         try {
-            q.answer(session, () -> health.succeeded(started));
+            q.answer(session, () -> health.read(started));
         } catch (SQLException e) {
             failed(session, e);
             q.fail(new IllegalStateException("reading the journal of " + store + " failed: " + e.getMessage(), e));
-        } catch (Exception e) {
+        } catch (Exception | AssertionError e) {
             session.rollback();
             q.fail(e);
         } finally {
@@ -270,7 +271,7 @@ final class JournalReaders {
                 }
             }
             session.rollback();
-            health.succeeded(started);
+            health.read(started);
         } catch (SQLException e) {
             failed(session, e);
             IllegalStateException error = new IllegalStateException("reading the highest sequence numbers from the "
@@ -355,7 +356,7 @@ final class JournalReaders {
                 }
             }
             session.rollback();
-            health.succeeded(started);
+            health.read(started);
         } catch (SQLException e) {
             failed(session, e);
             IllegalStateException error = new IllegalStateException("replaying from the journal of " + store + " failed: "

@@ -222,8 +222,9 @@ final class JournalWriter {
                     } else {
                         execute(batch);
                     }
-                } catch (Exception e) {
-                    // not a database error (those are handled above): fail the batch, keep the thread
+                } catch (Exception | AssertionError e) {
+                    // not a database error (those are handled above; an assertion of H2's own, with -ea, after a
+                    // failed write to a full disk, is one too): fail the batch, keep the thread
                     LOG.error("The journal writer of {} failed a batch: {}", store, e.toString(), e);
                     session.broken();
                     lastError = new SQLException(e.toString(), e);
@@ -481,9 +482,9 @@ final class JournalWriter {
             backoffNanos = FIRST_BACKOFF_NANOS;
             LOG.debug("The journal writer of {} reconnected to its database", store);
             return true;
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException | AssertionError e) {
             session.broken();
-            lastError = e;
+            lastError = e instanceof SQLException sql ? sql : new SQLException(e.toString(), e);
             nextAttemptNanos = System.nanoTime() + backoffNanos;
             backoffNanos = Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
             return false;

@@ -97,7 +97,7 @@ final class Session implements AutoCloseable {
         if (connection != null) {
             try {
                 connection.rollback();
-            } catch (SQLException | RuntimeException ignored) {
+            } catch (SQLException | RuntimeException | AssertionError ignored) {
                 // the connection is broken already; closing it is all that is left to do
             }
         }
@@ -111,7 +111,7 @@ final class Session implements AutoCloseable {
         }
         try {
             connection.rollback();
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | AssertionError e) {
             release();
         }
     }

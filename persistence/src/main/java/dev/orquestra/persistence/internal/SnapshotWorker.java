@@ -204,8 +204,9 @@ final class SnapshotWorker {
                             start = i;
                         }
                     }
-                } catch (Exception e) {
-                    // not a database error (those fail their tasks): fail what is left, keep the thread
+                } catch (Exception | AssertionError e) {
+                    // not a database error (those fail their tasks; an assertion of H2's own after a failed write
+                    // to a full disk is one too): fail what is left, keep the thread
                     LOG.error("The snapshot store of {} failed a batch: {}", store, e.toString(), e);
                     broken();
                     batch.forEach(t -> t.fail(e));
