@@ -6,11 +6,18 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -139,6 +146,10 @@ public record BacklogCheckpoint(Backlog backlog, List<CardReport> reports) {
     /**
      * Writes the checkpoint to a file atomically: to a temporary file in the same directory, forced to
      * disk, then moved over the target. A reader sees the old file or the new one, never a half.
+     *
+     * <p>A writer killed half-way leaves its temporary file ({@code .<name>.<hex>.tmp}) behind; each
+     * write removes those of the same target that no writer holds any more (older than a minute, and not
+     * locked by a live writer), so a killed export or engine does not litter the directory for good.
      */
     public void write(Path file) throws IOException {
         Path target = file.toAbsolutePath();
@@ -147,6 +158,7 @@ public record BacklogCheckpoint(Backlog backlog, List<CardReport> reports) {
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
+                holdWhileWriting(channel);
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
                 CheckpointFormat.write(this, out);
                 out.flush();
@@ -160,6 +172,82 @@ public record BacklogCheckpoint(Backlog backlog, List<CardReport> reports) {
                 e.addSuppressed(cleanup);
             }
             throw e;
+        }
+        removeStaleTemporaries(target);
+    }
+
+    /**
+     * How old a temporary file of a checkpoint must be before another write may remove it, besides no
+     * process holding its lock: a writer closes (and so unlocks) its file just before renaming it, and
+     * must not lose it in that instant; on a file system without locks, age alone decides.
+     */
+    static final Duration STALE_TEMPORARY = Duration.ofMinutes(1);
+
+    /** A lock on the temporary file tells other writers it is in use; a file system without locks goes without. */
+    private static void holdWhileWriting(FileChannel channel) {
+        try {
+            channel.tryLock();
+        } catch (IOException | OverlappingFileLockException unsupported) {
+            // no advisory locks here: other writers tell a live file by its age alone
+        }
+    }
+
+    private static void removeStaleTemporaries(Path target) {
+        String prefix = "." + target.getFileName() + ".";
+        DirectoryStream.Filter<Path> ofTarget = p -> isTemporary(p.getFileName().toString(), prefix);
+        // The checkpoint is written by now: litter that cannot be listed or removed is tried again on the
+        // next write, and failing a good write over it would lose more than it saves.
+        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(target.getParent(), ofTarget)) {
+            for (Path p : siblings) {
+                try {
+                    if (isStale(p)) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (IOException notNow) {
+                    // kept for the next write
+                }
+            }
+        } catch (IOException | DirectoryIteratorException notNow) {
+            // kept for the next write
+        }
+    }
+
+    /** {@code .<name>.<1 to 16 hex digits>.tmp}, as {@link #write(Path)} names its temporary files. */
+    private static boolean isTemporary(String name, String prefix) {
+        if (!name.startsWith(prefix) || !name.endsWith(".tmp")) {
+            return false;
+        }
+        String hex = name.substring(prefix.length(), name.length() - ".tmp".length());
+        if (hex.isEmpty() || hex.length() > 16) {
+            return false;
+        }
+        for (int i = 0; i < hex.length(); i++) {
+            char c = hex.charAt(i);
+            if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isStale(Path temporary) throws IOException {
+        FileTime modified = Files.getLastModifiedTime(temporary);
+        if (modified.toInstant().isAfter(Instant.now().minus(STALE_TEMPORARY))) {
+            return false; // perhaps closed by its writer this instant, about to be renamed
+        }
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return false; // a writer in another process still holds it
+            }
+            lock.release();
+            return true;
+        } catch (OverlappingFileLockException writerInThisProcess) {
+            return false;
+        } catch (NoSuchFileException gone) {
+            return false;
+        } catch (IOException noLocks) {
+            return true; // old enough, and this file system cannot tell more
         }
     }
 }

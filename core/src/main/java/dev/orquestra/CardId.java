@@ -10,7 +10,9 @@ import java.util.Optional;
  *
  * <p>An id starts with a letter or digit and continues with letters, digits, {@code .}, {@code _}
  * or {@code -}; it is at most {@value #MAX_LENGTH} characters long. The restriction keeps ids safe in
- * persistence ids, idempotency keys ({@code cardId/attempt/stage}), file names and URLs.
+ * persistence ids, idempotency keys ({@code cardId/attempt/stage}), file names, URLs and terminals. A
+ * refused id is named in the message with its control characters escaped (ESC as the six characters
+ * <code>&#92;u001b</code>), so that printing the message cannot drive the terminal it is printed on.
  */
 public final class CardId implements Comparable<CardId> {
 
@@ -46,13 +48,42 @@ public final class CardId implements Comparable<CardId> {
             return Optional.of("card id is blank");
         }
         if (value.length() > MAX_LENGTH) {
-            return Optional.of("card id '" + value.substring(0, 20) + "...' is longer than " + MAX_LENGTH + " characters");
+            return Optional.of("card id '" + escaped(value.substring(0, 20)) + "...' is longer than " + MAX_LENGTH
+                    + " characters");
         }
         if (!valid(value)) {
-            return Optional.of("card id '" + value
+            if (value.chars().anyMatch(CardId::isControl)) {
+                return Optional.of("card id '" + escaped(value) + "' holds a control character; an id may hold only "
+                        + "letters, digits, '.', '_' and '-', starting with a letter or digit");
+            }
+            return Optional.of("card id '" + escaped(value)
                     + "' may hold only letters, digits, '.', '_' and '-', starting with a letter or digit");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Control characters (C0, DEL, C1) and the invisible characters that reorder or hide text (bidirectional
+     * controls, line and paragraph separators, the byte-order mark): what a terminal or a reader must not
+     * receive raw from an input.
+     */
+    private static boolean isControl(int c) {
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x061c || (c >= 0x200b && c <= 0x200f)
+                || (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0xfeff;
+    }
+
+    /** The text with every {@linkplain #isControl control character} written as <code>&#92;uXXXX</code>. */
+    private static String escaped(String text) {
+        StringBuilder s = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (isControl(c)) {
+                s.append(String.format("\\u%04x", (int) c));
+            } else {
+                s.append(c);
+            }
+        }
+        return s.toString();
     }
 
     // [A-Za-z0-9][A-Za-z0-9._-]*, checked by hand: ids are checked on every load and recovery.

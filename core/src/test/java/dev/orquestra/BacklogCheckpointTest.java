@@ -9,9 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -367,6 +371,45 @@ class BacklogCheckpointTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A-2");
         assertThatThrownBy(() -> CardReport.of(Fixtures.aCard("A-1"), CardState.initial(CardId.of("A-2"), 3), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A-2");
+    }
+
+    @Test
+    void aWriteRemovesWhatKilledWritersOfTheSameTargetLeftAndNothingElse(@TempDir Path dir) throws IOException {
+        Path target = dir.resolve("backlog_master.json");
+        FileTime minutesAgo = FileTime.from(Instant.now().minus(BacklogCheckpoint.STALE_TEMPORARY.multipliedBy(5)));
+        Path killed = stale(dir.resolve(".backlog_master.json.3f2a9c1b7d4e6a08.tmp"), minutesAgo);
+        Path killedToo = stale(dir.resolve(".backlog_master.json.7.tmp"), minutesAgo);
+        // a writer may have written this one a moment ago and be about to rename it
+        Path recent = Files.writeString(dir.resolve(".backlog_master.json.1b2c.tmp"), "{");
+        Path anotherTarget = stale(dir.resolve(".report.json.3f2a9c1b.tmp"), minutesAgo);
+        Path notATemporary = stale(dir.resolve(".backlog_master.json.notes.tmp"), minutesAgo);
+        Path held = stale(dir.resolve(".backlog_master.json.abc.tmp"), minutesAgo);
+        BacklogCheckpoint checkpoint = realisticCheckpoint();
+
+        try (FileChannel writer = FileChannel.open(held, StandardOpenOption.WRITE); FileLock lock = writer.lock()) {
+            assertThat(lock.isValid()).isTrue();
+            checkpoint.write(target);
+            assertThat(held).as("a temporary file a live writer holds").exists();
+        }
+
+        assertThat(killed).doesNotExist();
+        assertThat(killedToo).doesNotExist();
+        assertThat(recent).exists();
+        assertThat(anotherTarget).exists();
+        assertThat(notATemporary).exists();
+        assertThat(BacklogCheckpoint.read(target)).isEqualTo(checkpoint);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("backlog_master.json",
+                    ".backlog_master.json.1b2c.tmp", ".report.json.3f2a9c1b.tmp", ".backlog_master.json.notes.tmp",
+                    ".backlog_master.json.abc.tmp");
+        }
+    }
+
+    /** A temporary file as a writer killed half-way leaves it: the start of a checkpoint, last written long ago. */
+    private static Path stale(Path file, FileTime modified) throws IOException {
+        Files.writeString(file, "{\n  \"project\": \"Vela");
+        Files.setLastModifiedTime(file, modified);
+        return file;
     }
 
     private static List<String> names(JsonNode node) {
