@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -86,6 +87,8 @@ public final class Orquestra implements AutoCloseable {
     private final ExecutorService ownedExecutor;
     private final CheckpointWriter checkpoints;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The orchestrator's last answer to {@link #status()}: what an outage answers with. */
+    private volatile BacklogStatus lastStatus;
     private final AtomicInteger subscriptions = new AtomicInteger();
 
     private Orquestra(ActorSystem<EngineGuardian.Command> system, EngineGuardian.Started started, Store store,
@@ -200,10 +203,42 @@ public final class Orquestra implements AutoCloseable {
      */
     public BacklogStatus status() {
         requireOpen();
-        BacklogStatus status = await(AskPattern.ask(orchestrator, (ActorRef<BacklogStatus> r) -> new Orchestrator.GetStatus(r),
-                askTimeout, system.scheduler()));
-        return status.withJournalOutage(store.outage().orElse(null));
+        CompletableFuture<BacklogStatus> asked = AskPattern.ask(orchestrator,
+                (ActorRef<BacklogStatus> r) -> new Orchestrator.GetStatus(r), askTimeout, system.scheduler())
+                .toCompletableFuture();
+        // During an outage the orchestrator may be restarting, with its journal out of reach, and unable to
+        // answer for as long as the outage lasts: then the last figures it gave are the answer, marked as
+        // not live, instead of an ask that times out.
+        long deadline = System.nanoTime() + askTimeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
+        while (true) {
+            try {
+                BacklogStatus status = asked.get(OUTAGE_STATUS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                lastStatus = status;
+                return status.withJournalOutage(store.outage().orElse(null));
+            } catch (TimeoutException slow) {
+                Optional<String> outage = store.outage();
+                BacklogStatus known = lastStatus;
+                if (outage.isPresent() && known != null) {
+                    return known.withJournalOutage(outage.get());
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("the engine did not answer within " + askTimeout, slow);
+                }
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(cause.getMessage(), cause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the engine", e);
+            }
+        }
     }
+
+    /** How long {@link #status()} waits for the orchestrator during an outage before it answers with the last figures. */
+    private static final Duration OUTAGE_STATUS_WAIT = Duration.ofSeconds(1);
 
     /** The seed's success metrics over the cards that ran. */
     public Metrics metrics() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.orquestra.Backlog;
+import dev.orquestra.BacklogStatus;
 import dev.orquestra.CardEvent;
 import dev.orquestra.CardSpec;
 import dev.orquestra.CardState;
@@ -14,6 +15,7 @@ import dev.orquestra.Orquestra;
 import dev.orquestra.Pipeline;
 import dev.orquestra.Role;
 import dev.orquestra.spi.JournalReader;
+import dev.orquestra.spi.Store;
 import dev.orquestra.spi.WorkResult;
 import dev.orquestra.testkit.ProbeAgent;
 import dev.orquestra.testkit.Verdicts;
@@ -86,6 +88,78 @@ class JournalFailureTest {
             for (CardSpec c : cards) {
                 assertThat(CardState.replay(c.id(), 3, o.history(c.id())).status()).isEqualTo(CardStatus.DONE);
             }
+        }
+    }
+    /**
+     * While nothing can be written or recovered the orchestrator restarts again and again and cannot answer;
+     * {@link Orquestra#status()} then answers with the last figures it had, saying they are not live, instead
+     * of failing with an ask timeout (a full-disk test once failed that way after 30 s).
+     */
+    @Test
+    void statusInAnOutageAnswersWithTheLastFiguresSayingTheyAreNotLive() {
+        InMemoryStore memory = InMemoryStore.serializing();
+        java.util.concurrent.atomic.AtomicReference<String> outage = new java.util.concurrent.atomic.AtomicReference<>();
+        Store store = new Store() {
+            @Override
+            public com.typesafe.config.Config pekkoConfig() {
+                return memory.pekkoConfig();
+            }
+
+            @Override
+            public void open(org.apache.pekko.actor.typed.ActorSystem<?> system) {
+                memory.open(system);
+            }
+
+            @Override
+            public JournalReader reader(org.apache.pekko.actor.typed.ActorSystem<?> system) {
+                return memory.reader(system);
+            }
+
+            @Override
+            public java.util.Optional<java.nio.file.Path> directory() {
+                return memory.directory();
+            }
+
+            @Override
+            public java.util.Optional<String> outage() {
+                return java.util.Optional.ofNullable(outage.get());
+            }
+
+            @Override
+            public String describe() {
+                return "in memory, with an outage switch";
+            }
+        };
+        List<CardSpec> cards = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            cards.add(card("OS-" + i));
+        }
+        try (Orquestra o = Orquestra.builder().name("outage-status").store(store).askTimeout(Duration.ofSeconds(3))
+                .shutdownTimeout(Duration.ofSeconds(10)).owners(Role.BACKEND, slow(), 2)
+                .pipeline(Pipeline.defaults(Verdicts.passing(), Verdicts.passing(), Verdicts.passing())).build()) {
+            o.submit(Backlog.of("outage", cards));
+            await().atMost(Engines.WAIT).until(() -> o.status().count(CardStatus.DONE) >= 2);
+            int doneBefore = o.status().count(CardStatus.DONE);
+
+            outage.set("journal calls failing since a moment ago (test)");
+            long failedBefore = memory.failedCalls();
+            memory.failWhile(id -> true);
+            await().atMost(Engines.WAIT).until(() -> memory.failedCalls() >= failedBefore + 3);
+            // longer than the ask timeout: the orchestrator cannot answer for all of it
+            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < until) {
+                BacklogStatus during = o.status();
+                assertThat(during.journalOutage()).isEqualTo("journal calls failing since a moment ago (test)");
+                assertThat(during.quiescent()).isFalse();
+                assertThat(during.count(CardStatus.DONE)).isGreaterThanOrEqualTo(doneBefore);
+            }
+
+            memory.failWhile(id -> false);
+            outage.set(null);
+            assertThat(o.awaitQuiescence(Duration.ofSeconds(60))).isTrue();
+            BacklogStatus after = o.status();
+            assertThat(after.journalOutage()).isNull();
+            assertThat(after.count(CardStatus.DONE)).isEqualTo(200);
         }
     }
 }
