@@ -1,10 +1,12 @@
 package dev.orquestra.persistence.internal;
 
+import java.nio.channels.OverlappingFileLockException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -41,7 +43,7 @@ final class Session implements AutoCloseable {
     Connection connection() throws SQLException {
         if (connection == null) {
             failuresSeen = failures.get();
-            Connection c = opener.open();
+            Connection c = open();
             try {
                 c.setAutoCommit(false);
             } catch (SQLException e) {
@@ -51,6 +53,45 @@ final class Session implements AutoCloseable {
             connection = c;
         }
         return connection;
+    }
+
+    /**
+     * How long an open waits for an H2 file this process still has locked. After H2 closed a database
+     * itself (a write failed on a full disk), the closed instance can hold its file lock a while longer;
+     * opening the file meanwhile fails with an {@link OverlappingFileLockException} although nothing else
+     * has the store, and a query a user made (events, history) would fail for it.
+     */
+    private static final long LOCKED_HERE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private Connection open() throws SQLException {
+        long deadline = System.nanoTime() + LOCKED_HERE_WAIT_NANOS;
+        long pauseMillis = 20;
+        while (true) {
+            try {
+                return opener.open();
+            } catch (SQLException e) {
+                if (!lockedInThisProcess(e) || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while waiting for the database file to be released", e);
+            }
+            pauseMillis = Math.min(500, pauseMillis * 2);
+        }
+    }
+
+    /** True when the open failed because another instance in this JVM still holds the file's lock. */
+    static boolean lockedInThisProcess(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OverlappingFileLockException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A prepared statement on the current connection; kept for reuse while the connection is held. */
@@ -65,23 +106,20 @@ final class Session implements AutoCloseable {
 
     /**
      * Called before a unit of work: drops the held connection when another session of the store failed
-     * since it was opened and it no longer answers; true when it was dropped.
+     * since it was opened; true when it was dropped. The connection is closed without being used: on H2
+     * a connection to a database that closed itself after a failed write would, on its next statement,
+     * shut that database down again, and H2 then unregisters whichever instance now has the name, the
+     * one the other sessions reopened. Every later open would fail with an
+     * {@link OverlappingFileLockException} for as long as that instance lives. Opening a connection again
+     * costs little, and failures are rare.
      */
     boolean dropIfStale() {
         if (connection == null || pooled || failures.get() == failuresSeen) {
             return false;
         }
         failuresSeen = failures.get();
-        boolean valid;
-        try {
-            valid = connection.isValid(2);
-        } catch (SQLException | RuntimeException e) {
-            valid = false;
-        }
-        if (!valid) {
-            release();
-        }
-        return !valid;
+        release();
+        return true;
     }
 
     /** The unit of work is over (committed or rolled back): a pooled connection goes back to its pool. */
