@@ -62,11 +62,18 @@ public final class JdbcStore implements Store {
     private final String password;
     private final DataSource dataSource;
     private final int readers;
+    private final boolean readOnly;
     private final AtomicReference<JdbcStorage> running = new AtomicReference<>();
     private final AtomicReference<JournalHealth> health = new AtomicReference<>();
 
     private JdbcStore(Kind kind, Path directory, String url, String user, String password, DataSource dataSource,
                       int readers) {
+        this(kind, directory, url, user, password, dataSource, readers, false);
+    }
+
+    private JdbcStore(Kind kind, Path directory, String url, String user, String password, DataSource dataSource,
+                      int readers, boolean readOnly) {
+        this.readOnly = readOnly;
         this.kind = kind;
         this.directory = directory;
         this.url = url;
@@ -124,12 +131,29 @@ public final class JdbcStore implements Store {
         if (value < 1 || value > 200) {
             throw new IllegalArgumentException("connections must be between 1 and 200, was " + value);
         }
-        return new JdbcStore(kind, directory, url, user, password, dataSource, value);
+        return new JdbcStore(kind, directory, url, user, password, dataSource, value, readOnly);
     }
 
     /** Where checkpoints go for a PostgreSQL store (an H2 store uses its own directory). */
     public JdbcStore withDirectory(Path value) {
-        return new JdbcStore(kind, value.toAbsolutePath().normalize(), url, user, password, dataSource, readers);
+        return new JdbcStore(kind, value.toAbsolutePath().normalize(), url, user, password, dataSource, readers,
+                readOnly);
+    }
+
+    /**
+     * The same H2 store, opened for reading only (H2's {@code ACCESS_MODE_DATA=r}): for an engine that is
+     * {@linkplain dev.orquestra.Orquestra.Builder#paused(boolean) paused} and only reads, such as a status
+     * or an export. Nothing in the store's directory changes, not even the database file, which H2 would
+     * otherwise rewrite (compact) when it closes; the directory must hold a store already, and may be on a
+     * read-only mount. Anything that tries to write fails.
+     *
+     * @throws IllegalStateException for a PostgreSQL store
+     */
+    public JdbcStore readOnly() {
+        if (kind != Kind.H2) {
+            throw new IllegalStateException("readOnly() is for an H2 store; " + describe() + " is not one");
+        }
+        return new JdbcStore(kind, directory, url + ";ACCESS_MODE_DATA=r", user, password, dataSource, readers, true);
     }
 
     @Override
@@ -155,7 +179,11 @@ public final class JdbcStore implements Store {
         if (running.get() != null) {
             throw new IllegalStateException(describe() + " is open already; close it first");
         }
-        if (directory != null) {
+        if (readOnly) {
+            if (!Files.isRegularFile(directory.resolve("orquestra.mv.db"))) {
+                throw new SQLException("there is no store to read in " + directory + " (no orquestra.mv.db)");
+            }
+        } else if (directory != null) {
             Files.createDirectories(directory);
             refuseReadOnly();
         }
