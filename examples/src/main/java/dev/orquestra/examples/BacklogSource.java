@@ -19,9 +19,10 @@ import java.util.Objects;
 
 /**
  * Where a run's backlog comes from: a file, or one of the sample backlogs bundled in the app's jar
- * (so {@code run} works from any working directory). A path that names no file but ends in a bundled
- * backlog's name ({@code examples/backlogs/hello.json} from another directory, or just {@code hello})
- * is the bundled one.
+ * (so {@code run} works from any working directory). A bundled sample is named by its bare name only
+ * ({@code hello.json}, with no directory); any other path must be a file. A path that does not exist
+ * or is a directory is refused, never replaced by a sample: running a sample instead of the backlog
+ * the user named would call (and pay) agents for work nobody asked for.
  *
  * @param label   how to name it to the user: the file's path, or {@code bundled <name>}
  * @param backlog the backlog, read and checked
@@ -44,28 +45,61 @@ record BacklogSource(String label, Backlog backlog) {
     /**
      * Reads the backlog a path names.
      *
-     * @throws CommandFailure bad input when there is no such file or bundled backlog, or the backlog is
-     *                        not valid (every problem listed); a failure when the file cannot be read
+     * @throws CommandFailure bad input when there is no such file or bundled backlog, the path is a
+     *                        directory, or the backlog is not valid (every problem listed); a failure when
+     *                        the file cannot be read
      */
     static BacklogSource resolve(Path path) {
-        if (Files.isRegularFile(path)) {
-            try {
-                return new BacklogSource(path.toString(), BacklogReader.standard().read(path));
-            } catch (BacklogException e) {
-                throw refused(path.toString(), e);
-            } catch (IOException e) {
-                throw CommandFailure.failure(path + ": cannot be read: " + e.getMessage(), e);
+        Located located = locate(path);
+        try {
+            return new BacklogSource(located.label(), located.read());
+        } catch (BacklogException e) {
+            throw refused(located.label(), e);
+        } catch (IOException e) {
+            throw CommandFailure.failure(TerminalText.escape(located.label()) + ": cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A backlog found but not read yet: a file, or a bundled sample.
+     *
+     * @param label   how to name it to the user: the file's path, or {@code bundled <name>}
+     * @param file    the file, or null for a bundled sample
+     * @param bundled the bundled sample's name, or null for a file
+     */
+    record Located(String label, Path file, String bundled) {
+
+        /** Reads and checks it. */
+        Backlog read() throws IOException {
+            if (file != null) {
+                return BacklogReader.standard().read(file);
             }
+            return BacklogSource.bundled(bundled).backlog();
+        }
+    }
+
+    /**
+     * Finds the backlog a path names, the same way for every command.
+     *
+     * @throws CommandFailure bad input when the path is a directory, not a regular file, or not there and
+     *                        not the bare name of a bundled sample
+     */
+    static Located locate(Path path) {
+        String shown = TerminalText.escape(path.toString());
+        if (Files.isDirectory(path)) {
+            throw CommandFailure.badInput(shown + ": is a directory, not a backlog file");
+        }
+        if (Files.isRegularFile(path)) {
+            return new Located(path.toString(), path, null);
         }
         if (Files.exists(path)) {
-            throw CommandFailure.badInput(path + ": not a backlog file");
+            throw CommandFailure.badInput(shown + ": not a regular file, so not a backlog file");
         }
-        String name = path.getFileName() == null ? "" : path.getFileName().toString();
-        String bundled = name.endsWith(".json") ? name : name + ".json";
-        if (BUNDLED.contains(bundled)) {
-            return bundled(bundled);
+        if (!path.isAbsolute() && path.getNameCount() == 1 && BUNDLED.contains(path.toString())) {
+            return new Located("bundled " + path, null, path.toString());
         }
-        throw CommandFailure.badInput(path + ": no such file (bundled backlogs: " + String.join(", ", BUNDLED) + ")");
+        throw CommandFailure.badInput(shown + ": no such file (bundled backlogs: "
+                + String.join(", ", BUNDLED) + ")");
     }
 
     /** A sample backlog bundled in the jar. */
@@ -87,7 +121,8 @@ record BacklogSource(String label, Backlog backlog) {
     List<String> differencesFrom(Backlog stored) {
         List<String> differences = new ArrayList<>();
         if (!Objects.equals(backlog.project(), stored.project())) {
-            differences.add("project '" + backlog.project() + "' instead of '" + stored.project() + "'");
+            differences.add("project '" + TerminalText.escape(backlog.project()) + "' instead of '"
+                    + TerminalText.escape(stored.project()) + "'");
         }
         Map<CardId, CardSpec> storedCards = new LinkedHashMap<>();
         stored.cards().forEach(c -> storedCards.put(c.id(), c));
@@ -153,10 +188,10 @@ record BacklogSource(String label, Backlog backlog) {
     }
 
     private static CommandFailure refused(String where, BacklogException e) {
-        StringBuilder message = new StringBuilder(where).append(": refused, ").append(e.problems().size())
-                .append(e.problems().size() == 1 ? " problem" : " problems");
+        StringBuilder message = new StringBuilder(TerminalText.escape(where)).append(": refused, ")
+                .append(e.problems().size()).append(e.problems().size() == 1 ? " problem" : " problems");
         for (BacklogProblem p : e.problems()) {
-            message.append(System.lineSeparator()).append("  ").append(p);
+            message.append(System.lineSeparator()).append("  ").append(TerminalText.escape(p.toString()));
         }
         return CommandFailure.badInput(message.toString());
     }

@@ -1,12 +1,16 @@
 package dev.orquestra.examples;
 
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The example app's command line: {@code ./orquestra-example <command>}. Exit codes: 0 ok, 2 bad
  * input, 1 failure. Bad input is reported as a message naming what is wrong, never a stack trace.
+ * Everything it prints, logs included, goes through {@link TerminalText}, so that control characters in
+ * a backlog or an argument reach the terminal escaped, never raw.
  */
 @Command(name = "orquestra-example", mixinStandardHelpOptions = true, version = "Orquestra example 0.1.0-SNAPSHOT",
         description = "Runs backlogs of work cards through a simulated squad of AI agents with Orquestra.",
@@ -24,7 +28,21 @@ public final class OrquestraExample {
     public static final int BAD_INPUT = 2;
 
     public static void main(String[] args) {
+        // the logs (logback writes to whatever System.err is when it writes) and any stack trace as well
+        System.setOut(new PrintStream(TerminalText.guard(System.out), true, charsetOf("stdout")));
+        System.setErr(new PrintStream(TerminalText.guard(System.err), true, charsetOf("stderr")));
         System.exit(run(args));
+    }
+
+    /** The charset the JVM chose for a standard stream, so that guarding it changes no character. */
+    private static Charset charsetOf(String stream) {
+        for (String property : new String[] {stream + ".encoding", "sun." + stream + ".encoding"}) {
+            String name = System.getProperty(property);
+            if (name != null && Charset.isSupported(name)) {
+                return Charset.forName(name);
+            }
+        }
+        return Charset.defaultCharset();
     }
 
     /** Runs the command line on the process's stdout and stderr and returns its exit code. */
@@ -35,8 +53,8 @@ public final class OrquestraExample {
     /** Runs the command line on the given streams and returns its exit code (tests use this). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new OrquestraExample());
-        cli.setOut(out);
-        cli.setErr(err);
+        cli.setOut(TerminalText.guard(out));
+        cli.setErr(TerminalText.guard(err));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExitCodeExceptionMapper(e -> e instanceof CommandFailure f ? f.exitCode() : FAILURE);
         cli.setParameterExceptionHandler((e, a) -> {

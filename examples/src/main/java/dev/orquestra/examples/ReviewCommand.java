@@ -5,10 +5,10 @@ import dev.orquestra.CardStatus;
 import dev.orquestra.Orquestra;
 import dev.orquestra.ReviewRefusedException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code review}: records a reviewer's decision on a card awaiting review, through a paused engine
  * (nothing runs); the next {@code run} carries on from it. The decision is kept in the card's audit
- * history with who, when and why.
+ * history with who, when and why; it is written to the journal only (a paused engine writes no
+ * checkpoint and no high-water mark).
  */
 @Command(name = "review", mixinStandardHelpOptions = true, description = {
         "Records a reviewer's decision on a card awaiting review; the next run carries on from it.",
@@ -41,9 +42,8 @@ final class ReviewCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = DataDir.DEFAULT,
-            description = "the run's data directory (default: ${DEFAULT-VALUE})")
-    private Path data;
+    @Mixin
+    private StoreOptions store;
 
     @Parameters(index = "0", paramLabel = "CARD", description = "the card awaiting review, e.g. BE-021")
     private String card;
@@ -72,32 +72,34 @@ final class ReviewCommand implements Callable<Integer> {
         try {
             id = CardId.of(card);
         } catch (IllegalArgumentException e) {
-            throw CommandFailure.badInput("card '" + card + "': " + e.getMessage());
+            throw CommandFailure.badInput("card '" + TerminalText.escape(card) + "': " + e.getMessage());
         }
-        DataDir dir = new DataDir(data);
+        DataDir dir = store.dataDir();
         dir.requireStore();
-        try (DataDir.Engine engine = dir.openPaused(dir.seed())) {
-            Orquestra orquestra = engine.orquestra();
-            dir.requireBacklog(orquestra);
-            Orquestra.Review review = orquestra.review(id);
-            CardStatus now;
-            try {
-                now = switch (decision) {
-                    case APPROVE -> review.approveOverride(reviewer, reason);
-                    case REJECT -> review.rejectPermanently(reviewer, reason);
-                    case CLARIFY -> review.requestClarification(reviewer, reason);
-                };
-            } catch (ReviewRefusedException e) {
-                throw CommandFailure.badInput(e.getMessage());
+        try (DataDir.Lease lease = dir.lock(true)) {
+            try (DataDir.Engine engine = lease.openPaused(false)) {
+                Orquestra orquestra = engine.orquestra();
+                dir.requireBacklog(orquestra);
+                Orquestra.Review review = orquestra.review(id);
+                CardStatus now;
+                try {
+                    now = switch (decision) {
+                        case APPROVE -> review.approveOverride(reviewer, reason);
+                        case REJECT -> review.rejectPermanently(reviewer, reason);
+                        case CLARIFY -> review.requestClarification(reviewer, reason);
+                    };
+                } catch (ReviewRefusedException e) {
+                    throw CommandFailure.badInput(TerminalText.escape(e.getMessage()));
+                }
+                if (decision != Decision.CLARIFY) {
+                    // Let the engine record what the decision sets off (the card's release, or the
+                    // cancellation of its dependents, card by card) before it closes: a clarified card
+                    // simply waits, queued, for the next run.
+                    orquestra.awaitQuiescence(SETTLE);
+                }
+                out.printf("%s %s by %s; the card is now %s.%n", id, decision.done, TerminalText.escape(reviewer), now);
+                out.println("Carry on with: ./orquestra-example run " + dir.options());
             }
-            if (decision != Decision.CLARIFY) {
-                // Let the engine record what the decision sets off (the card's release, or the
-                // cancellation of its dependents, card by card) before it closes: a clarified card
-                // simply waits, queued, for the next run.
-                orquestra.awaitQuiescence(SETTLE);
-            }
-            out.printf("%s %s by %s; the card is now %s.%n", id, decision.done, reviewer, now);
-            out.println("Carry on with: ./orquestra-example run --data " + dir.display());
         }
         out.flush();
         return OrquestraExample.OK;

@@ -20,15 +20,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code run}: runs a backlog through the simulated squad on the H2 store in a data directory until
- * nothing can progress without a reviewer, then prints the seed plan's success metrics. A data
- * directory that holds a run resumes it, with the seed remembered in its {@code run.properties}.
- * Ctrl-C closes the engine gracefully; a killed process resumes from the journal just the same.
+ * {@code run}: runs a backlog through the simulated squad on the store of a data directory (its H2
+ * file, or PostgreSQL with {@code --postgres}) until nothing can progress without a reviewer, then
+ * prints the seed plan's success metrics. A data directory that holds a run resumes it, with the seed
+ * and engine name remembered in its {@code run.properties}. Ctrl-C closes the engine gracefully; a
+ * killed process resumes from the journal just the same.
+ *
+ * <p>Everything that can be refused is refused before the run starts: the backlog, the options, the
+ * {@code --report} file ({@link OutputFile}); then the data directory's lock is taken, and only under
+ * it are the run's settings read and, for a new run, written ({@link DataDir#lock}).
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = {
         "Runs a backlog through a simulated squad until nothing can progress without a reviewer, then prints "
@@ -50,17 +56,24 @@ final class RunCommand implements Callable<Integer> {
                     + "hello.json", "Optional when resuming; a different backlog than the run's is refused."})
     private Path backlog;
 
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = DataDir.DEFAULT,
-            description = "where the run lives: H2 journal, artifacts, checkpoint (default: ${DEFAULT-VALUE})")
-    private Path data;
+    @Mixin
+    private StoreOptions store;
 
     @Option(names = "--seed", paramLabel = "N", description = {
             "seed of every simulated decision (default " + SquadSettings.DEFAULT_SEED + "); remembered with "
                     + "the run, so a resume uses it"})
     private Long seed;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "also write the result as JSON to FILE")
+    @Option(names = "--report", paramLabel = "FILE", description = {
+            "also write the result as JSON to FILE (checked before the run starts; never one of the run's own "
+                    + "files)"})
     private Path report;
+
+    @Option(names = "--accept-loss", description = {
+            "start even though the store holds less than its journal's high-water mark says (it was truncated "
+                    + "or restored from an older copy): the cards whose approval was lost run again, calling their "
+                    + "agents again. Without it such a store is refused, naming both figures."})
+    private boolean acceptLoss;
 
     @Option(names = "--concurrency", paramLabel = "ROLE=N", description = {
             "owner calls a role runs at once (default " + Squad.DEFAULT_POOL_SIZE + " each), e.g. "
@@ -75,20 +88,31 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        DataDir dir = new DataDir(data);
+        DataDir dir = store.dataDir();
         dir.requireDirectoryOrAbsent();
-        Optional<Long> remembered = dir.rememberedSeed();
-        if (seed != null && remembered.isPresent() && !remembered.get().equals(seed)) {
-            throw CommandFailure.badInput("data directory " + dir.display() + " holds a run with seed "
-                    + remembered.get() + ", not " + seed + "; every simulated decision depends on the seed, so the "
-                    + "run resumes only with its own: leave out --seed, or use another --data");
-        }
-        long chosenSeed = seed != null ? seed : remembered.orElse(SquadSettings.DEFAULT_SEED);
         Map<Role, Integer> pools = pools();
         BacklogSource given = backlog == null ? null : BacklogSource.resolve(backlog);
+        if (report != null) {
+            OutputFile.check("--report", report, dir);
+        }
+        try (DataDir.Lease lease = dir.lock(true)) {
+            return run(out, dir, lease, pools, given);
+        }
+    }
+
+    private int run(PrintWriter out, DataDir dir, DataDir.Lease lease, Map<Role, Integer> pools, BacklogSource given)
+            throws InterruptedException {
+        Optional<DataDir.RunFile> remembered = lease.run();
+        remembered.ifPresentOrElse(dir::requireSameJournal, dir::requireNoOtherStore);
+        if (seed != null && remembered.isPresent() && remembered.get().seed() != seed) {
+            throw CommandFailure.badInput("data directory " + dir.display() + " holds a run with seed "
+                    + remembered.get().seed() + ", not " + seed + "; every simulated decision depends on the seed, "
+                    + "so the run resumes only with its own: leave out --seed, or use another --data");
+        }
+        long chosenSeed = seed != null ? seed : lease.seed();
         if (given != null && dir.holdsStore()) {
             // compare before anything runs: an engine that opens the store resumes its run at once
-            try (DataDir.Engine paused = dir.openPaused(chosenSeed)) {
+            try (DataDir.Engine paused = lease.openPaused(acceptLoss)) {
                 paused.orquestra().backlog().ifPresent(stored -> requireSame(given, stored, dir));
             }
         }
@@ -97,10 +121,13 @@ final class RunCommand implements Callable<Integer> {
             settings.latency(latency);
         }
         if (remembered.isEmpty()) {
-            dir.rememberRun(chosenSeed, given == null ? "bundled " + BacklogSource.DEFAULT : given.label());
+            lease.rememberRun(chosenSeed, given == null ? "bundled " + BacklogSource.DEFAULT : given.label());
         }
         Progress progress = new Progress(out, System.console() != null);
-        DataDir.Engine engine = dir.open(settings.build(), pools, progress);
+        DataDir.Engine engine = lease.open(settings.build(), pools, progress, acceptLoss, loss -> {
+            out.println(DataDir.acceptedLoss(loss));
+            out.flush();
+        });
         AtomicBoolean closing = new AtomicBoolean();
         Thread onInterrupt = new Thread(() -> {
             closing.set(true);
@@ -114,17 +141,18 @@ final class RunCommand implements Callable<Integer> {
                 if (given != null) {
                     requireSame(given, stored.get(), dir);
                 }
-                out.printf("Resuming '%s' in %s (seed %d): %s%n", stored.get().project(), dir.display(), chosenSeed,
-                        Progress.describe(orquestra.status()));
+                out.printf("Resuming '%s' in %s (seed %d): %s%n", TerminalText.escape(stored.get().project()),
+                        dir.display(), chosenSeed, Progress.describe(orquestra.status()));
             } else {
                 BacklogSource source = given != null ? given : BacklogSource.bundled(BacklogSource.DEFAULT);
                 submit(orquestra, source);
-                out.printf("Running '%s' (%s, %d cards) in %s with seed %d%n", source.backlog().project(),
-                        source.label(), source.backlog().cards().size(), dir.display(), chosenSeed);
+                out.printf("Running '%s' (%s, %d cards) in %s with seed %d%n",
+                        TerminalText.escape(source.backlog().project()), TerminalText.escape(source.label()),
+                        source.backlog().cards().size(), dir.display(), chosenSeed);
             }
             out.flush();
             CompletableFuture<Boolean> settled = awaitQuiescence(orquestra);
-            progress.follow(orquestra, settled);
+            progress.follow(orquestra::status, settled);
             boolean quiescent = settled.get();
             RunSummary summary = RunSummary.of(orquestra, chosenSeed, dir, true);
             if (quiescent) {
@@ -177,10 +205,10 @@ final class RunCommand implements Callable<Integer> {
         try {
             orquestra.submit(source.backlog());
         } catch (BacklogException e) {
-            StringBuilder message = new StringBuilder(source.label()).append(": refused, ")
+            StringBuilder message = new StringBuilder(TerminalText.escape(source.label())).append(": refused, ")
                     .append(e.problems().size()).append(e.problems().size() == 1 ? " problem" : " problems");
             for (BacklogProblem p : e.problems()) {
-                message.append(System.lineSeparator()).append("  ").append(p);
+                message.append(System.lineSeparator()).append("  ").append(TerminalText.escape(p.toString()));
             }
             throw CommandFailure.badInput(message.toString());
         }
@@ -192,15 +220,16 @@ final class RunCommand implements Callable<Integer> {
         out.println("Interrupted: closing the engine; the run is kept in " + dir.display() + ".");
         out.flush();
         engine.close();
-        out.println("Resume it with: ./orquestra-example run --data " + dir.display());
+        out.println("Resume it with: ./orquestra-example run " + dir.options());
         out.flush();
     }
 
     private static void requireSame(BacklogSource given, Backlog stored, DataDir dir) {
         List<String> differences = given.differencesFrom(stored);
         if (!differences.isEmpty()) {
-            throw CommandFailure.badInput(given.label() + " is not the backlog of the run in " + dir.display()
-                    + " ('" + stored.project() + "', " + stored.cards().size() + " cards): "
+            throw CommandFailure.badInput(TerminalText.escape(given.label()) + " is not the backlog of the run in "
+                    + dir.display() + " ('" + TerminalText.escape(stored.project()) + "', " + stored.cards().size()
+                    + " cards): "
                     + String.join("; ", differences) + System.lineSeparator()
                     + "Resume the run without --backlog, or start a new one in another --data directory.");
         }

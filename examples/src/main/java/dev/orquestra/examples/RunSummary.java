@@ -1,5 +1,8 @@
 package dev.orquestra.examples;
 
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -25,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -69,7 +73,7 @@ final class RunSummary {
 
     private final String project;
     private final long seed;
-    private final String dataDir;
+    private final String options;
     private final Path dataPath;
     private final BacklogStatus status;
     private final Metrics metrics;
@@ -82,7 +86,7 @@ final class RunSummary {
                        List<CardReport> cards, List<Waiting> waiting, int waitingOnReview) {
         this.project = project;
         this.seed = seed;
-        this.dataDir = dir.display();
+        this.options = dir.options();
         this.dataPath = dir.path();
         this.waitingOnReview = waitingOnReview;
         this.status = status;
@@ -183,6 +187,7 @@ final class RunSummary {
 
     /** Cards by status, cost, and the cards awaiting review with the commands that decide them. */
     void printStatus(PrintWriter out) {
+        journalNotice(status).ifPresent(out::println);
         out.println("Cards by status: " + byStatus());
         out.println("Cost: " + Progress.usd(status.costUsd(), 2) + " in total"
                 + (metrics == null ? "" : String.format(Locale.ROOT, ", %,d tokens", metrics.totalTokens())));
@@ -201,12 +206,12 @@ final class RunSummary {
                         : "; " + waitingOnReview + " more card" + (waitingOnReview == 1 ? " waits" : "s wait") + " on "
                         + (waiting.size() == 1 ? "it" : "them"));
         for (Waiting w : waiting) {
-            out.printf("  %-10s %s%n", w.id(), w.title());
+            out.printf("  %-10s %s%n", w.id(), TerminalText.escape(w.title()));
             if (w.escalation() != null) {
                 out.printf("  %-10s escalated after %d attempt%s: %s%n", "", w.escalation().attempts(),
-                        w.escalation().attempts() == 1 ? "" : "s", w.escalation().reason());
+                        w.escalation().attempts() == 1 ? "" : "s", TerminalText.escape(w.escalation().reason()));
                 for (String reason : w.escalation().lastReasons()) {
-                    out.printf("  %-10s - %s%n", "", reason);
+                    out.printf("  %-10s - %s%n", "", TerminalText.escape(reason));
                 }
             }
         }
@@ -215,10 +220,19 @@ final class RunSummary {
             out.println(notStarted + " other card" + (notStarted == 1 ? " has" : "s have") + " not started.");
         }
         out.println("Decide each one with");
-        out.println("  ./orquestra-example review --data " + dataDir
-                + " CARD approve|reject|clarify --by NAME --reason TEXT");
+        out.println("  ./orquestra-example review " + options + " CARD approve|reject|clarify --by NAME --reason TEXT");
         out.println("then carry on with");
-        out.println("  ./orquestra-example run --data " + dataDir);
+        out.println("  ./orquestra-example run " + options);
+    }
+
+    /**
+     * While the journal cannot be written, what the figures are: the last the engine knew, standing still
+     * until the store answers, not live ones.
+     */
+    static Optional<String> journalNotice(BacklogStatus status) {
+        return Optional.ofNullable(status.journalOutage()).map(outage -> "The journal is unavailable ("
+                + TerminalText.escape(outage) + "): the figures below are the last the engine knew, not live; "
+                + "they move again once the store answers.");
     }
 
     private int finished() {
@@ -295,7 +309,7 @@ final class RunSummary {
                 ArrayNode reasons = a.putArray("last_reasons");
                 w.escalation().lastReasons().forEach(reasons::add);
             }
-            a.put("review", "./orquestra-example review --data " + dataDir + " " + w.id()
+            a.put("review", "./orquestra-example review " + options + " " + w.id()
                     + " approve|reject|clarify --by NAME --reason TEXT");
         }
         return root;
@@ -307,10 +321,39 @@ final class RunSummary {
         Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
         try {
             Files.createDirectories(target.getParent());
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(temporary.toFile(), toJson());
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            json.getFactory().setCharacterEscapes(new ControlEscapes());
+            json.writeValue(temporary.toFile(), toJson());
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw CommandFailure.failure("cannot write the report " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * JSON escapes the C0 controls itself; this adds DEL, C1 and the characters that reorder or hide
+     * text ({@link TerminalText#isControl}), so that a report shown in a terminal ({@code cat}) cannot
+     * drive it either.
+     */
+    private static final class ControlEscapes extends CharacterEscapes {
+
+        private static final long serialVersionUID = 1L;
+        private final int[] ascii;
+
+        ControlEscapes() {
+            ascii = CharacterEscapes.standardAsciiEscapesForJSON();
+            ascii[0x7f] = CharacterEscapes.ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return ch <= 0xffff && TerminalText.isControl((char) ch)
+                    ? new SerializedString(String.format(Locale.ROOT, "\\u%04x", ch)) : null;
         }
     }
 

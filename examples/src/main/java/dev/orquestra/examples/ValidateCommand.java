@@ -3,12 +3,10 @@ package dev.orquestra.examples;
 import dev.orquestra.Backlog;
 import dev.orquestra.BacklogException;
 import dev.orquestra.BacklogProblem;
-import dev.orquestra.BacklogReader;
 import dev.orquestra.CardSpec;
 import dev.orquestra.DependencyGraph;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.TreeSet;
@@ -21,7 +19,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code validate --backlog FILE}: checks a backlog without running it. A valid backlog prints one
  * summary line (exit 0); a bad one prints every problem on stderr, one per line, each starting with
- * the card id it concerns or {@code line:column} for malformed JSON (exit 2).
+ * the card id it concerns or {@code line:column} for malformed JSON (exit 2). The backlog is found as
+ * {@code run} finds it ({@link BacklogSource#locate}): a file, or a bundled sample by its bare name.
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Checks a backlog_master.json without running it.")
@@ -30,19 +29,18 @@ final class ValidateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--backlog", required = true, paramLabel = "FILE", description = "the backlog to check")
+    @Option(names = "--backlog", required = true, paramLabel = "FILE",
+            description = "the backlog to check; a bundled sample by name: squad-120.json or hello.json")
     private Path backlog;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!Files.isRegularFile(backlog)) {
-            err.println(backlog + ": no such file");
-            return OrquestraExample.BAD_INPUT;
-        }
+        BacklogSource.Located located = BacklogSource.locate(backlog);
+        String label = TerminalText.escape(located.label());
         try {
-            Backlog b = BacklogReader.standard().read(backlog);
+            Backlog b = located.read();
             DependencyGraph graph = b.graph();
             int longest = 0;
             for (CardSpec c : b.cards()) {
@@ -50,20 +48,21 @@ final class ValidateCommand implements Callable<Integer> {
             }
             TreeSet<String> roles = new TreeSet<>();
             b.cards().forEach(c -> roles.add(c.owner().name()));
-            out.printf("OK %s: project '%s', %d cards, roles %s, longest dependency chain %d%n", backlog,
-                    b.project(), b.cards().size(), String.join(",", roles), b.cards().isEmpty() ? 0 : longest + 1);
+            out.printf("OK %s: project '%s', %d cards, roles %s, longest dependency chain %d%n", label,
+                    TerminalText.escape(b.project()), b.cards().size(), TerminalText.escape(String.join(",", roles)),
+                    b.cards().isEmpty() ? 0 : longest + 1);
             return OrquestraExample.OK;
         } catch (BacklogException e) {
             for (BacklogProblem p : e.problems()) {
-                err.println(p);
+                err.println(TerminalText.escape(p.toString()));
             }
-            err.printf("%s: refused, %d problem%s%n", backlog, e.problems().size(), e.problems().size() == 1 ? "" : "s");
+            err.printf("%s: refused, %d problem%s%n", label, e.problems().size(), e.problems().size() == 1 ? "" : "s");
             return OrquestraExample.BAD_INPUT;
         } catch (NoSuchFileException e) {
-            err.println(backlog + ": no such file");
+            err.println(label + ": no such file");
             return OrquestraExample.BAD_INPUT;
         } catch (IOException e) {
-            err.println(backlog + ": cannot be read: " + e.getMessage());
+            err.println(label + ": cannot be read: " + e.getMessage());
             return OrquestraExample.FAILURE;
         }
     }

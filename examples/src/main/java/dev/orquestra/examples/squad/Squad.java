@@ -36,6 +36,9 @@ public final class Squad {
     /** Owner calls a role may run at once unless told otherwise: the seed's five workers. */
     public static final int DEFAULT_POOL_SIZE = 5;
 
+    /** The directory under the data directory that the owners write their artifacts into. */
+    public static final String ARTIFACTS_DIR = Drafts.ROOT;
+
     private final SquadSettings settings;
     private final Path dataDir;
     private final Map<Role, SimulatedOwner> owners;

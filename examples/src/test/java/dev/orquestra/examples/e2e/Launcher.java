@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -66,22 +67,35 @@ final class Launcher {
         return run(workingDirectory, COMMAND, args);
     }
 
+    /** Runs a command from the repository root with variables added to its environment, and waits for it. */
+    static Result runWith(Map<String, String> environment, String... args) {
+        try (Running p = start(ROOT, environment, args)) {
+            return p.awaitExit(COMMAND);
+        }
+    }
+
     private static Result run(Path workingDirectory, Duration timeout, String... args) {
-        try (Running p = start(workingDirectory, args)) {
+        try (Running p = start(workingDirectory, Map.of(), args)) {
             return p.awaitExit(timeout);
         }
     }
 
     /** Starts a command from the repository root; its stdout is read line by line as it comes. */
     static Running start(String... args) {
-        return start(ROOT, args);
+        return start(ROOT, Map.of(), args);
     }
 
-    private static Running start(Path workingDirectory, String... args) {
+    /** Starts a command from the repository root with variables added to its environment. */
+    static Running startWith(Map<String, String> environment, String... args) {
+        return start(ROOT, environment, args);
+    }
+
+    private static Running start(Path workingDirectory, Map<String, String> environment, String... args) {
         List<String> command = new ArrayList<>();
         command.add(SCRIPT.toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile());
+        builder.environment().putAll(environment);
         if (!List.of(args).equals(List.of("--help"))) {
             builder.environment().put("ORQUESTRA_EXAMPLE_SKIP_BUILD", "true");
         }
@@ -111,7 +125,11 @@ final class Launcher {
         private Running(Process process, Path errFile) {
             this.process = process;
             this.errFile = errFile;
-            this.outClosed = CompletableFuture.runAsync(this::readOut);
+            // a thread of its own, not the common pool: on 2 cores that has a single thread
+            this.outClosed = new CompletableFuture<>();
+            Thread reader = new Thread(this::readOut, "launcher-stdout-" + process.pid());
+            reader.setDaemon(true);
+            reader.start();
         }
 
         private void readOut() {
@@ -126,6 +144,7 @@ final class Launcher {
             } catch (IOException closed) {
                 // the process was killed; what was read is kept
             } finally {
+                outClosed.complete(null); // before the waiters wake, so that they see the end
                 synchronized (arrived) {
                     arrived.notifyAll();
                 }
