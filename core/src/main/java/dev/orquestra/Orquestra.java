@@ -294,6 +294,17 @@ public final class Orquestra implements AutoCloseable {
         return state;
     }
 
+    /**
+     * How many cards are in memory now: those with work running or between steps, and those that
+     * finished or went idle and have not left yet (an idle card leaves after
+     * {@code orquestra.engine.passivate-after}, a terminal one at once). Bounded by
+     * {@link Policy#maxActiveCards()} plus the cards a caller asked about, not by the backlog's size.
+     */
+    public int cardsInMemory() {
+        requireOpen();
+        return await(AskPattern.ask(region, CardRegion.CountLive::new, askTimeout, system.scheduler()));
+    }
+
     /** Every persisted event of a card, oldest first: its audit history. */
     public List<CardEvent> history(CardId id) {
         requireOpen();

@@ -80,14 +80,14 @@ public final class CardRegion extends AbstractBehavior<CardRegion.Command> {
                     return this;
                 })
                 .onMessage(Passivate.class, p -> {
-                    if (live.get(p.cardId()) == p.card() && !stopping.containsKey(p.cardId())) {
+                    if (p.card().equals(live.get(p.cardId())) && !stopping.containsKey(p.cardId())) {
                         stopping.put(p.cardId(), new ArrayList<>());
                         p.card().tell(new CardEntity.Stop());
                     }
                     return this;
                 })
                 .onMessage(StayInMemory.class, m -> {
-                    if (live.get(m.cardId()) == m.card()) {
+                    if (m.card().equals(live.get(m.cardId()))) {
                         List<CardEntity.Command> waiting = stopping.remove(m.cardId());
                         if (waiting != null) {
                             waiting.forEach(m.card()::tell);
@@ -96,7 +96,7 @@ public final class CardRegion extends AbstractBehavior<CardRegion.Command> {
                     return this;
                 })
                 .onMessage(Stopped.class, s -> {
-                    if (live.get(s.cardId()) == s.card()) {
+                    if (s.card().equals(live.get(s.cardId()))) {
                         live.remove(s.cardId());
                         List<CardEntity.Command> waiting = stopping.remove(s.cardId());
                         if (waiting != null && !waiting.isEmpty()) {
