@@ -23,7 +23,9 @@ import java.util.Set;
  * in flight at once (five IN_PROGRESS, the rest QUEUED in the owner's dispatcher; the active-card limit
  * is raised to N for this). The heap is measured after full GCs: {@code heap_per_live_card_bytes} is
  * that minus the idle engine, per card. Then the gate opens, the backlog runs to quiescence, and
- * {@code heap_per_terminal_card_bytes} is measured the same way. With the in-memory journal the
+ * {@code heap_per_terminal_card_bytes} is measured the same way once the engine has settled: the terminal
+ * cards leave memory after quiescence, one by one ({@code settle_s}; the figure at quiescence itself is
+ * {@code heap_per_card_at_quiescence_bytes}). With the in-memory journal the
  * journal's contents at the end are measured apart (after the engine is closed) and taken out of the
  * terminal figure; the live figure then includes the one {@code Queued} event per card and the backlog
  * the journal holds ({@code live_includes_journal=yes}). Use H2 for the engine's own figures.
@@ -119,6 +121,8 @@ public final class HeapBenchmark {
             long terminal;
             BacklogStatus liveStatus;
             BacklogStatus end;
+            long atQuiescence;
+            double settleS;
             try {
                 idle = Machine.usedHeapAfterGc();
                 engine.submit(backlog);
@@ -145,7 +149,10 @@ public final class HeapBenchmark {
                     return r.text("status", "stalled");
                 }
                 end = engine.status();
-                terminal = Machine.usedHeapAfterGc();
+                atQuiescence = Machine.usedHeapAfterGc();
+                long settling = System.nanoTime();
+                terminal = settled(atQuiescence, timeoutSeconds);
+                settleS = (System.nanoTime() - settling) / 1e9;
                 if (histogram) {
                     System.err.println("# class histogram with " + n + " terminal cards:\n" + histogram(30));
                 }
@@ -155,6 +162,8 @@ public final class HeapBenchmark {
             long journalHeap = journal.memory().isPresent() ? Math.max(0, Machine.usedHeapAfterGc() - beforeEngine) : 0;
             r.number("heap_per_live_card_bytes", (live - idle) / (double) n, 0)
                     .number("heap_per_terminal_card_bytes", (terminal - idle - journalHeap) / (double) n, 0)
+                    .number("heap_per_card_at_quiescence_bytes", (atQuiescence - idle - journalHeap) / (double) n, 0)
+                    .number("settle_s", settleS, 1)
                     .number("live_cards", liveStatus.count(CardStatus.QUEUED) + liveStatus.count(CardStatus.IN_PROGRESS))
                     .number("heap_live_mb", (live - idle) / 1048576.0, 1).number("heap_terminal_mb", (terminal - idle) / 1048576.0, 1)
                     .number("journal_heap_mb", journalHeap / 1048576.0, 1)
@@ -164,6 +173,25 @@ public final class HeapBenchmark {
                     .text("status", end.count(CardStatus.DONE) == n ? "ok" : "incomplete");
             System.err.println("# " + r.line());
             return r;
+        }
+    }
+
+    /**
+     * The heap once the engine has let go of what the run left in memory: quiescence comes when the last
+     * card is settled, and only then do the terminal cards leave memory (their actors stop one by one,
+     * their mailboxes drain). Measures every second until a measurement is within 1 % of the one before
+     * (at least three), or the timeout.
+     */
+    private static long settled(long atQuiescence, int timeoutSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + Math.min(timeoutSeconds, 120) * 1_000_000_000L;
+        long previous = atQuiescence;
+        for (int i = 1; ; i++) {
+            Thread.sleep(1000);
+            long now = Machine.usedHeapAfterGc();
+            if (i >= 3 && Math.abs(previous - now) <= previous / 100 || System.nanoTime() > deadline) {
+                return Math.min(previous, now);
+            }
+            previous = now;
         }
     }
 }

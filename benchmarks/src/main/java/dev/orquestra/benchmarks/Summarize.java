@@ -100,10 +100,15 @@ public final class Summarize {
             {"resume_ms", "resume ms"}, {"first_call_ms", "first call ms"}, {"orchestrator_ready_ms", "orchestrator ready ms"},
             {"build_ms", "build() ms"}, {"cpu_s", "CPU s"}, {"setup_s", "set-up s"}, {"runs", "runs"},
             {"loadavg_1m_at_start", "load"}});
+        TABLES.put("cascade", new String[][] {{"journal", "journal"}, {"cards", "cards in the chain"},
+            {"review_ms", "rejectPermanently ms"}, {"us_per_card", "µs per cancelled card"},
+            {"records_ms", "every card's own record ms"}, {"setup_s", "set-up s"}, {"runs", "runs"},
+            {"loadavg_1m_at_start", "load"}});
         TABLES.put("load", new String[][] {{"cards", "cards"}, {"median_ms", "load + validate ms"},
             {"cards_per_s", "cards/s"}, {"bytes", "bytes"}, {"runs", "runs"}, {"loadavg_1m_at_start", "load"}});
         TABLES.put("heap", new String[][] {{"journal", "journal"}, {"cards", "cards"},
             {"heap_per_live_card_bytes", "heap B/live card"}, {"heap_per_terminal_card_bytes", "heap B/terminal card"},
+            {"heap_per_card_at_quiescence_bytes", "heap B/card at quiescence"}, {"settle_s", "settle s"},
             {"engine_config", "engine config"}, {"runs", "runs"}, {"loadavg_1m_at_start", "load"}});
         TABLES.put("scale", new String[][] {{"cards", "cards"}, {"status", "status"}, {"wall_s", "wall s"},
             {"cards_per_s", "cards/s"}, {"done", "done"}, {"awaiting_review", "awaiting review"}, {"todo", "blocked (TODO)"},
