@@ -72,6 +72,10 @@ public final class EndToEndBenchmark {
                                      0 for none). The JIT compiles Pekko's and the engine's paths for a long time)
               --warmup-rounds R      untimed warm-up runs (default 1). The JIT keeps improving for several 10,000-card
                                      runs: a long-running engine is faster than the first runs of a fresh JVM
+              --warmup-jit-pct P     after the R warm-up runs, go on warming up while the JIT compilers took more than
+                                     P % of the last warm-up run's CPU (default 0: exactly R runs). The timed run is then
+                                     one of a JVM whose hot paths are compiled, as in a long-running engine
+              --warmup-max-rounds M  at most this many warm-up runs in all when --warmup-jit-pct is set (default 20)
               --rounds R             timed runs in this JVM (default 1); with more, the RESULT line holds medians
               --timeout-s S          give up after this long (default 900)
               --pekko 'K=V;K=V'      extra Pekko settings for the engine (recorded as engine_config=custom)
@@ -84,7 +88,7 @@ public final class EndToEndBenchmark {
             Prints '#' progress lines on stderr and ends with one RESULT line on stdout.""";
 
     private static final Set<String> OPTIONS = Set.of("--cards", "--shape", "--width", "--chain-length", "--backlog",
-            "--journal", "--pipeline", "--concurrency", "--task-ms", "--checkpoint-every", "--warmup-cards", "--warmup-rounds", "--rounds",
+            "--journal", "--pipeline", "--concurrency", "--task-ms", "--checkpoint-every", "--warmup-cards", "--warmup-rounds", "--warmup-jit-pct", "--warmup-max-rounds", "--rounds",
             "--timeout-s", "--stall-s", "--pekko", "--jfr", "--json", "--check-backlog", "--emit-backlog");
     private static final Set<String> FLAGS = Set.of("--no-listener");
 
@@ -98,7 +102,7 @@ public final class EndToEndBenchmark {
     /** The command-line options. */
     record Options(Workload workload, Path backlogFile, Journal.Kind journal, Squad.PipelineKind pipeline,
                    int concurrency, double taskMs, int checkpointEvery, boolean listener, int warmupCards, int warmupRounds,
-                   int rounds,
+                   double warmupJitPct, int warmupMaxRounds, int rounds,
                    long timeoutSeconds, long stallSeconds, String pekko, Path jfr, Path json,
                    Path emitBacklog, Path checkBacklog) {
 
@@ -117,7 +121,7 @@ public final class EndToEndBenchmark {
                     Squad.PipelineKind.parse(a.string("--pipeline", "default")), a.integer("--concurrency", 5, 1),
                     a.decimal("--task-ms", 0, 0), a.integer("--checkpoint-every", 0, 0), !a.flag("--no-listener"),
                     a.integer("--warmup-cards", Math.min(cards, 10_000), 0), a.integer("--warmup-rounds", 1, 1),
-                    a.integer("--rounds", 1, 1),
+                    a.decimal("--warmup-jit-pct", 0, 0), a.integer("--warmup-max-rounds", 20, 1), a.integer("--rounds", 1, 1),
                     a.integer("--timeout-s", 900, 1), a.integer("--stall-s", 60, 1), a.string("--pekko", ""),
                     a.string("--jfr", null) == null ? null : Path.of(a.string("--jfr", null)), json == null ? null : Path.of(json),
                     emit == null ? null : Path.of(emit),
@@ -184,13 +188,24 @@ public final class EndToEndBenchmark {
         if (!o.pekko().isBlank()) {
             System.err.println("# engine settings: " + o.pekko());
         }
+        int warmups = 0;
+        double warmupJit = Double.NaN;
+        double previousJit = Double.NaN;
         if (o.warmupCards() > 0) {
             Backlog warm = o.backlogFile() != null ? closedUnder(backlog, o.warmupCards())
                     : new Workload(o.workload().shape(), o.warmupCards(), o.workload().width(),
                     o.workload().chainLength()).backlog();
-            for (int i = 1; i <= o.warmupRounds(); i++) {
+            warmups = 0;
+            while (true) {
                 ResultLine w = runOnce(o, warm, "warm-up", null);
-                System.err.println("# warm-up " + i + ": " + w.get("cards") + " cards, " + w.get("cards_per_s") + " cards/s");
+                warmups++;
+                previousJit = warmupJit;
+                warmupJit = w.getDouble("cpu_jit_pct");
+                System.err.println("# warm-up " + warmups + ": " + w.get("cards") + " cards, " + w.get("cards_per_s")
+                        + " cards/s, JIT " + w.get("cpu_jit_pct") + " % of CPU");
+                if (!anotherWarmup(o, warmups, previousJit, warmupJit)) {
+                    break;
+                }
             }
         }
         List<ResultLine> rounds = new ArrayList<>();
@@ -204,7 +219,23 @@ public final class EndToEndBenchmark {
                 return line;
             }
         }
-        return rounds.size() == 1 ? rounds.get(0) : Summary.of(rounds, HEADLINE);
+        ResultLine result = rounds.size() == 1 ? rounds.get(0) : Summary.of(rounds, HEADLINE);
+        return result.number("warmup_rounds", warmups).number("warmup_jit_pct", warmupJit, 1);
+    }
+
+    /**
+     * Whether to warm up once more after {@code done} warm-up runs, the last two of which spent {@code previousJitPct}
+     * and {@code lastJitPct} % of their CPU in the JIT compilers (NaN when unknown or not run, which counts as busy):
+     * always until the asked rounds are run, then, with a JIT threshold, until two warm-ups in a row were under it
+     * (one quiet run is often followed by a burst of recompilation) or the maximum is reached.
+     */
+    static boolean anotherWarmup(Options o, int done, double previousJitPct, double lastJitPct) {
+        if (done < o.warmupRounds()) {
+            return true;
+        }
+        double p = o.warmupJitPct();
+        boolean settled = p == 0 || (previousJitPct <= p && lastJitPct <= p);
+        return !settled && done < o.warmupMaxRounds();
     }
 
     /** Null when both backlogs hold the same card ids with the same dependencies in the same order, or the first difference. */

@@ -53,6 +53,7 @@ class EndToEndBenchmarkTest {
         assertThat(r.getDouble("calls")).isEqualTo(30 * 3);
         assertThat(r.get("dispatch_p99_ms")).isEqualTo("NA");
         assertThat(r.get("runs")).isEqualTo("2");
+        assertThat(r.get("warmup_rounds")).isEqualTo("1");
         assertThat(r.getDouble("cards_per_s_min")).isLessThanOrEqualTo(r.getDouble("cards_per_s_max"));
     }
 
@@ -69,6 +70,22 @@ class EndToEndBenchmarkTest {
         assertThat(r.get("done")).isEqualTo("20");
         assertThat(Files.readString(dir.resolve("out.json"))).contains("\"bench\" : \"e2e\"", "\"done\" : 20",
                 "\"chain_length\" : null");
+    }
+
+    @Test
+    void warmsUpTheAskedRoundsThenWhileTheJitIsBusyUpToTheMaximum() {
+        EndToEndBenchmark.Options fixed = EndToEndBenchmark.Options.parse("--warmup-rounds", "3");
+        assertThat(EndToEndBenchmark.anotherWarmup(fixed, 2, 50, 50)).isTrue();
+        assertThat(EndToEndBenchmark.anotherWarmup(fixed, 3, 50, 50)).as("no JIT threshold: exactly the asked rounds").isFalse();
+
+        EndToEndBenchmark.Options settling = EndToEndBenchmark.Options.parse("--warmup-rounds", "3", "--warmup-jit-pct", "5",
+                "--warmup-max-rounds", "6");
+        assertThat(EndToEndBenchmark.anotherWarmup(settling, 1, 1, 1)).as("the asked rounds come first").isTrue();
+        assertThat(EndToEndBenchmark.anotherWarmup(settling, 3, 2, 30)).isTrue();
+        assertThat(EndToEndBenchmark.anotherWarmup(settling, 4, 30, 4.9)).as("one quiet warm-up is not enough").isTrue();
+        assertThat(EndToEndBenchmark.anotherWarmup(settling, 4, 3, 4.9)).as("the JIT has settled").isFalse();
+        assertThat(EndToEndBenchmark.anotherWarmup(settling, 4, 3, Double.NaN)).as("unknown counts as busy").isTrue();
+        assertThat(EndToEndBenchmark.anotherWarmup(settling, 6, 30, 30)).as("the maximum bounds it").isFalse();
     }
 
     @Test
