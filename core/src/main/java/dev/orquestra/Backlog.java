@@ -1,5 +1,6 @@
 package dev.orquestra;
 
+import dev.orquestra.internal.backlog.BacklogDifferences;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,6 +115,18 @@ public final class Backlog {
     public String toString() {
         return "Backlog[project=" + project + ", cards=" + cards.size() + ", metadata=" + metadata
                 + ", extraFields=" + extraFields + "]";
+    }
+
+    /**
+     * How this backlog differs from {@code stored} (the one a store holds, say): a changed project, the
+     * stored cards this one lacks, the cards it adds, the cards it specifies differently with the fields
+     * that differ. One line per kind, each naming at most five card ids; empty when both hold the same
+     * cards with the same specs. Metadata and extra top-level fields are not compared. This is the
+     * difference {@link Orquestra#submit(Backlog)} refuses a backlog with.
+     */
+    public List<String> differencesFrom(Backlog stored) {
+        Objects.requireNonNull(stored, "stored");
+        return BacklogDifferences.between(stored.project, stored.cards, project, cards).lines();
     }
 
     /**

@@ -37,4 +37,39 @@ public record BacklogStatus(String project, int totalCards, Map<CardStatus, Inte
     public int count(CardStatus status) {
         return byStatus.getOrDefault(status, 0);
     }
+
+    /**
+     * One line, readable in a log: {@code 'shop': 120 cards, 97 DONE, 3 IN_PROGRESS, 20 TODO; 3 active;
+     * 1 awaiting review (BE-7); USD 4.10 spent}, then {@code ; budget exhausted}, {@code ; quiescent} and
+     * {@code ; journal outage: ...} when they apply. Statuses with no card are left out, the others come in
+     * lifecycle order; at most five cards awaiting review are named.
+     */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder();
+        b.append(project == null ? "no backlog" : "'" + project + "'").append(": ").append(totalCards).append(" cards");
+        for (CardStatus status : CardStatus.values()) {
+            int n = count(status);
+            if (n > 0) {
+                b.append(", ").append(n).append(' ').append(status);
+            }
+        }
+        b.append("; ").append(active).append(" active");
+        if (!awaitingReview.isEmpty()) {
+            b.append("; ").append(awaitingReview.size()).append(" awaiting review (");
+            b.append(String.join(", ", awaitingReview.stream().limit(5).map(CardId::value).toList()));
+            b.append(awaitingReview.size() > 5 ? ", ...)" : ")");
+        }
+        b.append("; USD ").append(costUsd == null ? "?" : costUsd.stripTrailingZeros().toPlainString()).append(" spent");
+        if (budgetExhausted) {
+            b.append("; budget exhausted");
+        }
+        if (quiescent) {
+            b.append("; quiescent");
+        }
+        if (journalOutage != null) {
+            b.append("; journal outage: ").append(journalOutage);
+        }
+        return b.toString();
+    }
 }

@@ -117,19 +117,36 @@ public final class Orquestra implements AutoCloseable {
     // ------------------------------------------------------------------ backlog
 
     /**
-     * Adds a backlog's cards and starts every card whose dependencies are met. A second call adds
-     * more cards to the same backlog, checked against the cards already there.
+     * Submits the backlog of this engine's store: on an empty store, adds its cards and starts every card
+     * whose dependencies are met; on a store that already holds this backlog (a second run over the same
+     * store), adds nothing — the stored run has resumed when the engine was built — and returns 0. A
+     * different backlog is refused with every difference; {@link #submit(Backlog, Resubmission)} with
+     * {@link Resubmission#ADD_NEW_CARDS} adds the cards it adds instead. Waits at most {@code askTimeout}.
      *
      * @return the number of cards added
-     * @throws BacklogException listing every problem (duplicate ids, unknown dependencies, cycles,
-     *                          owner roles without agents); nothing is added
+     * @throws BacklogException listing every problem (duplicate ids, unknown dependencies, cycles, owner
+     *                          roles without agents, differences from the stored backlog); nothing is added
      */
     public int submit(Backlog backlog) {
+        return submit(backlog, Resubmission.SAME_ONLY);
+    }
+
+    /**
+     * Submits a backlog; when the store already holds one, {@code mode} says what a different backlog does
+     * (the same one always resumes). Waits at most {@code askTimeout}.
+     *
+     * @return the number of cards added: all of them on an empty store, 0 for the stored backlog, the new
+     *         ones with {@link Resubmission#ADD_NEW_CARDS}
+     * @throws BacklogException listing every problem, as {@link #submit(Backlog)}; nothing is added
+     */
+    public int submit(Backlog backlog, Resubmission mode) {
         Objects.requireNonNull(backlog, "backlog");
+        Objects.requireNonNull(mode, "mode");
         requireOpen();
         requireAgentsFor(backlog.cards());
         return awaitStatus(AskPattern.askWithStatus(orchestrator,
-                (ActorRef<StatusReply<Integer>> r) -> new Orchestrator.Submit(backlog, r), askTimeout, system.scheduler()));
+                (ActorRef<StatusReply<Integer>> r) -> new Orchestrator.Submit(backlog, mode, r), askTimeout,
+                system.scheduler()));
     }
 
     /**

@@ -6,10 +6,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How the engine treats attempts, retries, time limits, budgets and scheduling. Immutable: every
- * method returns a new policy, and a bad value is refused at once with the value in the message.
- * Cross-field rules (the soft limit must not exceed the hard one, the first backoff must not exceed
- * the cap) are checked by {@link #validate()}, which {@code Orquestra.Builder.build()} calls.
+ * How the engine treats attempts, retries, time limits, budgets and scheduling. An immutable value
+ * with {@code equals}, {@code hashCode} and a {@code toString} that shows every setting. Build one with
+ * {@link #builder()} (or {@link #toBuilder()} from another), or change one setting at a time with the
+ * methods named after the settings, each of which returns a new policy. A bad value is refused at once
+ * with the value in the message. Cross-field rules (the soft limit must not exceed the hard one, the
+ * first backoff must not exceed the cap) are checked by {@link Builder#build()} and {@link #validate()},
+ * which {@code Orquestra.Builder.build()} calls.
  *
  * <table>
  *   <caption>Defaults</caption>
@@ -27,9 +30,7 @@ import java.util.Optional;
  */
 public final class Policy {
 
-    private static final Policy DEFAULTS = new Policy(3, 3, Duration.ofSeconds(1), Duration.ofMinutes(1), 0.2,
-            Duration.ofMinutes(50), Duration.ofHours(1), null, null, Duration.ofMinutes(1), true,
-            new BigDecimal("0.50"), 50, 20_000, 10_000);
+    private static final Policy DEFAULTS = new Builder().buildUnchecked();
 
     private final int maxAttempts;
     private final int maxRetries;
@@ -47,26 +48,22 @@ public final class Policy {
     private final int orchestratorSnapshotEvery;
     private final int maxActiveCards;
 
-    private Policy(int maxAttempts, int maxRetries, Duration initialBackoff, Duration maxBackoff, double jitter,
-                   Duration softTimeLimit, Duration hardTimeLimit, BigDecimal cardBudgetUsd,
-                   BigDecimal backlogBudgetUsd, Duration agingInterval, boolean debugRepeatedFailures,
-                   BigDecimal highCostThresholdUsd, int cardSnapshotEvery, int orchestratorSnapshotEvery,
-                   int maxActiveCards) {
-        this.maxAttempts = maxAttempts;
-        this.maxRetries = maxRetries;
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
-        this.jitter = jitter;
-        this.softTimeLimit = softTimeLimit;
-        this.hardTimeLimit = hardTimeLimit;
-        this.cardBudgetUsd = cardBudgetUsd;
-        this.backlogBudgetUsd = backlogBudgetUsd;
-        this.agingInterval = agingInterval;
-        this.debugRepeatedFailures = debugRepeatedFailures;
-        this.highCostThresholdUsd = highCostThresholdUsd;
-        this.cardSnapshotEvery = cardSnapshotEvery;
-        this.orchestratorSnapshotEvery = orchestratorSnapshotEvery;
-        this.maxActiveCards = maxActiveCards;
+    private Policy(Builder b) {
+        this.maxAttempts = b.maxAttempts;
+        this.maxRetries = b.maxRetries;
+        this.initialBackoff = b.initialBackoff;
+        this.maxBackoff = b.maxBackoff;
+        this.jitter = b.jitter;
+        this.softTimeLimit = b.softTimeLimit;
+        this.hardTimeLimit = b.hardTimeLimit;
+        this.cardBudgetUsd = b.cardBudgetUsd;
+        this.backlogBudgetUsd = b.backlogBudgetUsd;
+        this.agingInterval = b.agingInterval;
+        this.debugRepeatedFailures = b.debugRepeatedFailures;
+        this.highCostThresholdUsd = b.highCostThresholdUsd;
+        this.cardSnapshotEvery = b.cardSnapshotEvery;
+        this.orchestratorSnapshotEvery = b.orchestratorSnapshotEvery;
+        this.maxActiveCards = b.maxActiveCards;
     }
 
     /** The defaults listed in the class comment. */
@@ -74,13 +71,14 @@ public final class Policy {
         return DEFAULTS;
     }
 
-    private Policy copy(int maxAttempts, int maxRetries, Duration initialBackoff, Duration maxBackoff, double jitter,
-                        Duration softTimeLimit, Duration hardTimeLimit, BigDecimal cardBudgetUsd,
-                        BigDecimal backlogBudgetUsd, Duration agingInterval, boolean debugRepeatedFailures,
-                        BigDecimal highCostThresholdUsd, int cardSnapshotEvery, int orchestratorSnapshotEvery) {
-        return new Policy(maxAttempts, maxRetries, initialBackoff, maxBackoff, jitter, softTimeLimit, hardTimeLimit,
-                cardBudgetUsd, backlogBudgetUsd, agingInterval, debugRepeatedFailures, highCostThresholdUsd,
-                cardSnapshotEvery, orchestratorSnapshotEvery, maxActiveCards);
+    /** A builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding every setting of this policy. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /**
@@ -90,26 +88,12 @@ public final class Policy {
      * backlogs; it should stay well above the total of all pool sizes.
      */
     public Policy maxActiveCards(int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException("maxActiveCards must be at least 1, was " + value);
-        }
-        return new Policy(maxAttempts, maxRetries, initialBackoff, maxBackoff, jitter, softTimeLimit, hardTimeLimit,
-                cardBudgetUsd, backlogBudgetUsd, agingInterval, debugRepeatedFailures, highCostThresholdUsd,
-                cardSnapshotEvery, orchestratorSnapshotEvery, value);
-    }
-
-    public int maxActiveCards() {
-        return maxActiveCards;
+        return toBuilder().maxActiveCards(value).buildUnchecked();
     }
 
     /** Attempts a card may make before it is escalated to a human (1–100; default 3). */
     public Policy maxAttempts(int value) {
-        if (value < 1 || value > 100) {
-            throw new IllegalArgumentException("maxAttempts must be between 1 and 100, was " + value);
-        }
-        return copy(value, maxRetries, initialBackoff, maxBackoff, jitter, softTimeLimit, hardTimeLimit, cardBudgetUsd,
-                backlogBudgetUsd, agingInterval, debugRepeatedFailures, highCostThresholdUsd, cardSnapshotEvery,
-                orchestratorSnapshotEvery);
+        return toBuilder().maxAttempts(value).buildUnchecked();
     }
 
     /**
@@ -117,48 +101,27 @@ public final class Policy {
      * {@code initialBackoff} before the first retry and doubling up to {@code maxBackoff}.
      */
     public Policy retries(int maxRetries, Duration initialBackoff, Duration maxBackoff) {
-        if (maxRetries < 0 || maxRetries > 20) {
-            throw new IllegalArgumentException("maxRetries must be between 0 and 20, was " + maxRetries);
-        }
-        requirePositive(initialBackoff, "initialBackoff");
-        requirePositive(maxBackoff, "maxBackoff");
-        return copy(maxAttempts, maxRetries, initialBackoff, maxBackoff, jitter, softTimeLimit, hardTimeLimit,
-                cardBudgetUsd, backlogBudgetUsd, agingInterval, debugRepeatedFailures, highCostThresholdUsd,
-                cardSnapshotEvery, orchestratorSnapshotEvery);
+        return toBuilder().retries(maxRetries, initialBackoff, maxBackoff).buildUnchecked();
     }
 
     /** Random spread of each backoff, as a fraction (0 to 1; default 0.2 = ±20 %). 0 makes backoff exact. */
     public Policy jitter(double fraction) {
-        if (Double.isNaN(fraction) || fraction < 0 || fraction > 1) {
-            throw new IllegalArgumentException("jitter must be between 0 and 1, was " + fraction);
-        }
-        return copy(maxAttempts, maxRetries, initialBackoff, maxBackoff, fraction, softTimeLimit, hardTimeLimit,
-                cardBudgetUsd, backlogBudgetUsd, agingInterval, debugRepeatedFailures, highCostThresholdUsd,
-                cardSnapshotEvery, orchestratorSnapshotEvery);
+        return toBuilder().jitter(fraction).buildUnchecked();
     }
 
     /** After this long a call's cancellation signal fires and an event records it (default 50 min). */
     public Policy softTimeLimit(Duration value) {
-        requirePositive(value, "softTimeLimit");
-        return copy(maxAttempts, maxRetries, initialBackoff, maxBackoff, jitter, value, hardTimeLimit, cardBudgetUsd,
-                backlogBudgetUsd, agingInterval, debugRepeatedFailures, highCostThresholdUsd, cardSnapshotEvery,
-                orchestratorSnapshotEvery);
+        return toBuilder().softTimeLimit(value).buildUnchecked();
     }
 
     /** After this long a call counts as failed and is retried (default 1 h). */
     public Policy hardTimeLimit(Duration value) {
-        requirePositive(value, "hardTimeLimit");
-        return copy(maxAttempts, maxRetries, initialBackoff, maxBackoff, jitter, softTimeLimit, value, cardBudgetUsd,
-                backlogBudgetUsd, agingInterval, debugRepeatedFailures, highCostThresholdUsd, cardSnapshotEvery,
-                orchestratorSnapshotEvery);
+        return toBuilder().hardTimeLimit(value).buildUnchecked();
     }
 
     /** A card whose cost exceeds this many US dollars is escalated instead of retried (default: none). */
     public Policy cardBudgetUsd(BigDecimal usd) {
-        requirePositive(usd, "cardBudgetUsd");
-        return copy(maxAttempts, maxRetries, initialBackoff, maxBackoff, jitter, softTimeLimit, hardTimeLimit, usd,
-                backlogBudgetUsd, agingInterval, debugRepeatedFailures, highCostThresholdUsd, cardSnapshotEvery,
-                orchestratorSnapshotEvery);
+        return toBuilder().cardBudgetUsd(usd).buildUnchecked();
     }
 
     /**
@@ -166,10 +129,7 @@ public final class Policy {
      * finish (default: none).
      */
     public Policy backlogBudgetUsd(BigDecimal usd) {
-        requirePositive(usd, "backlogBudgetUsd");
-        return copy(maxAttempts, maxRetries, initialBackoff, maxBackoff, jitter, softTimeLimit, hardTimeLimit,
-                cardBudgetUsd, usd, agingInterval, debugRepeatedFailures, highCostThresholdUsd, cardSnapshotEvery,
-                orchestratorSnapshotEvery);
+        return toBuilder().backlogBudgetUsd(usd).buildUnchecked();
     }
 
     /**
@@ -177,25 +137,17 @@ public final class Policy {
      * first, but work that has waited long enough overtakes it, so nothing starves.
      */
     public Policy agingInterval(Duration value) {
-        requirePositive(value, "agingInterval");
-        return copy(maxAttempts, maxRetries, initialBackoff, maxBackoff, jitter, softTimeLimit, hardTimeLimit,
-                cardBudgetUsd, backlogBudgetUsd, value, debugRepeatedFailures, highCostThresholdUsd, cardSnapshotEvery,
-                orchestratorSnapshotEvery);
+        return toBuilder().agingInterval(value).buildUnchecked();
     }
 
     /** Whether the debugger runs when the same failure repeats on attempt 2 or later (default on). */
     public Policy debugRepeatedFailures(boolean enabled) {
-        return copy(maxAttempts, maxRetries, initialBackoff, maxBackoff, jitter, softTimeLimit, hardTimeLimit,
-                cardBudgetUsd, backlogBudgetUsd, agingInterval, enabled, highCostThresholdUsd, cardSnapshotEvery,
-                orchestratorSnapshotEvery);
+        return toBuilder().debugRepeatedFailures(enabled).buildUnchecked();
     }
 
     /** Cards costing more than this count as high-cost in the metrics (default USD 0.50). */
     public Policy highCostThresholdUsd(BigDecimal usd) {
-        requirePositive(usd, "highCostThresholdUsd");
-        return copy(maxAttempts, maxRetries, initialBackoff, maxBackoff, jitter, softTimeLimit, hardTimeLimit,
-                cardBudgetUsd, backlogBudgetUsd, agingInterval, debugRepeatedFailures, usd, cardSnapshotEvery,
-                orchestratorSnapshotEvery);
+        return toBuilder().highCostThresholdUsd(usd).buildUnchecked();
     }
 
     /**
@@ -207,20 +159,13 @@ public final class Policy {
      * of times.
      */
     public Policy snapshotEvery(int cardEvents, int orchestratorEvents) {
-        if (cardEvents < 1) {
-            throw new IllegalArgumentException("card snapshot interval must be at least 1, was " + cardEvents);
-        }
-        if (orchestratorEvents < 1) {
-            throw new IllegalArgumentException("orchestrator snapshot interval must be at least 1, was " + orchestratorEvents);
-        }
-        return copy(maxAttempts, maxRetries, initialBackoff, maxBackoff, jitter, softTimeLimit, hardTimeLimit,
-                cardBudgetUsd, backlogBudgetUsd, agingInterval, debugRepeatedFailures, highCostThresholdUsd,
-                cardEvents, orchestratorEvents);
+        return toBuilder().snapshotEvery(cardEvents, orchestratorEvents).buildUnchecked();
     }
 
     /**
      * Checks the rules between settings.
      *
+     * @return this policy
      * @throws IllegalArgumentException naming both settings when they conflict
      */
     public Policy validate() {
@@ -233,6 +178,10 @@ public final class Policy {
                     + maxBackoff + ")");
         }
         return this;
+    }
+
+    public int maxActiveCards() {
+        return maxActiveCards;
     }
 
     public int maxAttempts() {
@@ -306,6 +255,207 @@ public final class Policy {
         return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
     }
 
+    /** Two policies are equal when every setting is; amounts compare by value ({@code 0.5} equals {@code 0.50}). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Policy p && maxAttempts == p.maxAttempts && maxRetries == p.maxRetries
+                && initialBackoff.equals(p.initialBackoff) && maxBackoff.equals(p.maxBackoff)
+                && Double.compare(jitter, p.jitter) == 0 && softTimeLimit.equals(p.softTimeLimit)
+                && hardTimeLimit.equals(p.hardTimeLimit) && sameAmount(cardBudgetUsd, p.cardBudgetUsd)
+                && sameAmount(backlogBudgetUsd, p.backlogBudgetUsd) && agingInterval.equals(p.agingInterval)
+                && debugRepeatedFailures == p.debugRepeatedFailures
+                && sameAmount(highCostThresholdUsd, p.highCostThresholdUsd) && cardSnapshotEvery == p.cardSnapshotEvery
+                && orchestratorSnapshotEvery == p.orchestratorSnapshotEvery && maxActiveCards == p.maxActiveCards;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(maxAttempts, maxRetries, initialBackoff, maxBackoff, jitter, softTimeLimit, hardTimeLimit,
+                amountHash(cardBudgetUsd), amountHash(backlogBudgetUsd), agingInterval, debugRepeatedFailures,
+                amountHash(highCostThresholdUsd), cardSnapshotEvery, orchestratorSnapshotEvery, maxActiveCards);
+    }
+
+    private static boolean sameAmount(BigDecimal a, BigDecimal b) {
+        return a == null ? b == null : b != null && a.compareTo(b) == 0;
+    }
+
+    private static int amountHash(BigDecimal a) {
+        return a == null ? 0 : a.stripTrailingZeros().hashCode();
+    }
+
+    /** Every setting, by the name of its method. */
+    @Override
+    public String toString() {
+        return "Policy[maxAttempts=" + maxAttempts + ", maxRetries=" + maxRetries + ", initialBackoff="
+                + initialBackoff + ", maxBackoff=" + maxBackoff + ", jitter=" + jitter + ", softTimeLimit="
+                + softTimeLimit + ", hardTimeLimit=" + hardTimeLimit + ", cardBudgetUsd="
+                + (cardBudgetUsd == null ? "none" : cardBudgetUsd.toPlainString()) + ", backlogBudgetUsd="
+                + (backlogBudgetUsd == null ? "none" : backlogBudgetUsd.toPlainString()) + ", agingInterval="
+                + agingInterval + ", debugRepeatedFailures=" + debugRepeatedFailures + ", highCostThresholdUsd="
+                + highCostThresholdUsd.toPlainString() + ", cardSnapshotEvery=" + cardSnapshotEvery
+                + ", orchestratorSnapshotEvery=" + orchestratorSnapshotEvery + ", maxActiveCards=" + maxActiveCards + "]";
+    }
+
+    /**
+     * Builds a {@link Policy}: starts from the defaults (or from a policy, with {@link Policy#toBuilder()}),
+     * refuses a bad value at once, and checks the rules between settings in {@link #build()}. The setters
+     * mean what the policy's methods of the same names mean.
+     */
+    public static final class Builder {
+
+        private int maxAttempts = 3;
+        private int maxRetries = 3;
+        private Duration initialBackoff = Duration.ofSeconds(1);
+        private Duration maxBackoff = Duration.ofMinutes(1);
+        private double jitter = 0.2;
+        private Duration softTimeLimit = Duration.ofMinutes(50);
+        private Duration hardTimeLimit = Duration.ofHours(1);
+        private BigDecimal cardBudgetUsd;
+        private BigDecimal backlogBudgetUsd;
+        private Duration agingInterval = Duration.ofMinutes(1);
+        private boolean debugRepeatedFailures = true;
+        private BigDecimal highCostThresholdUsd = new BigDecimal("0.50");
+        private int cardSnapshotEvery = 50;
+        private int orchestratorSnapshotEvery = 20_000;
+        private int maxActiveCards = 10_000;
+
+        private Builder() {
+        }
+
+        private Builder(Policy p) {
+            maxAttempts = p.maxAttempts;
+            maxRetries = p.maxRetries;
+            initialBackoff = p.initialBackoff;
+            maxBackoff = p.maxBackoff;
+            jitter = p.jitter;
+            softTimeLimit = p.softTimeLimit;
+            hardTimeLimit = p.hardTimeLimit;
+            cardBudgetUsd = p.cardBudgetUsd;
+            backlogBudgetUsd = p.backlogBudgetUsd;
+            agingInterval = p.agingInterval;
+            debugRepeatedFailures = p.debugRepeatedFailures;
+            highCostThresholdUsd = p.highCostThresholdUsd;
+            cardSnapshotEvery = p.cardSnapshotEvery;
+            orchestratorSnapshotEvery = p.orchestratorSnapshotEvery;
+            maxActiveCards = p.maxActiveCards;
+        }
+
+        /** See {@link Policy#maxAttempts(int)}. */
+        public Builder maxAttempts(int value) {
+            if (value < 1 || value > 100) {
+                throw new IllegalArgumentException("maxAttempts must be between 1 and 100, was " + value);
+            }
+            maxAttempts = value;
+            return this;
+        }
+
+        /** See {@link Policy#retries(int, Duration, Duration)}. */
+        public Builder retries(int maxRetries, Duration initialBackoff, Duration maxBackoff) {
+            if (maxRetries < 0 || maxRetries > 20) {
+                throw new IllegalArgumentException("maxRetries must be between 0 and 20, was " + maxRetries);
+            }
+            requirePositive(initialBackoff, "initialBackoff");
+            requirePositive(maxBackoff, "maxBackoff");
+            this.maxRetries = maxRetries;
+            this.initialBackoff = initialBackoff;
+            this.maxBackoff = maxBackoff;
+            return this;
+        }
+
+        /** See {@link Policy#jitter(double)}. */
+        public Builder jitter(double fraction) {
+            if (Double.isNaN(fraction) || fraction < 0 || fraction > 1) {
+                throw new IllegalArgumentException("jitter must be between 0 and 1, was " + fraction);
+            }
+            jitter = fraction;
+            return this;
+        }
+
+        /** See {@link Policy#softTimeLimit(Duration)}. */
+        public Builder softTimeLimit(Duration value) {
+            requirePositive(value, "softTimeLimit");
+            softTimeLimit = value;
+            return this;
+        }
+
+        /** See {@link Policy#hardTimeLimit(Duration)}. */
+        public Builder hardTimeLimit(Duration value) {
+            requirePositive(value, "hardTimeLimit");
+            hardTimeLimit = value;
+            return this;
+        }
+
+        /** See {@link Policy#cardBudgetUsd(BigDecimal)}. */
+        public Builder cardBudgetUsd(BigDecimal usd) {
+            requirePositive(usd, "cardBudgetUsd");
+            cardBudgetUsd = usd;
+            return this;
+        }
+
+        /** See {@link Policy#backlogBudgetUsd(BigDecimal)}. */
+        public Builder backlogBudgetUsd(BigDecimal usd) {
+            requirePositive(usd, "backlogBudgetUsd");
+            backlogBudgetUsd = usd;
+            return this;
+        }
+
+        /** See {@link Policy#agingInterval(Duration)}. */
+        public Builder agingInterval(Duration value) {
+            requirePositive(value, "agingInterval");
+            agingInterval = value;
+            return this;
+        }
+
+        /** See {@link Policy#debugRepeatedFailures(boolean)}. */
+        public Builder debugRepeatedFailures(boolean enabled) {
+            debugRepeatedFailures = enabled;
+            return this;
+        }
+
+        /** See {@link Policy#highCostThresholdUsd(BigDecimal)}. */
+        public Builder highCostThresholdUsd(BigDecimal usd) {
+            requirePositive(usd, "highCostThresholdUsd");
+            highCostThresholdUsd = usd;
+            return this;
+        }
+
+        /** See {@link Policy#snapshotEvery(int, int)}. */
+        public Builder snapshotEvery(int cardEvents, int orchestratorEvents) {
+            if (cardEvents < 1) {
+                throw new IllegalArgumentException("card snapshot interval must be at least 1, was " + cardEvents);
+            }
+            if (orchestratorEvents < 1) {
+                throw new IllegalArgumentException("orchestrator snapshot interval must be at least 1, was "
+                        + orchestratorEvents);
+            }
+            cardSnapshotEvery = cardEvents;
+            orchestratorSnapshotEvery = orchestratorEvents;
+            return this;
+        }
+
+        /** See {@link Policy#maxActiveCards(int)}. */
+        public Builder maxActiveCards(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("maxActiveCards must be at least 1, was " + value);
+            }
+            maxActiveCards = value;
+            return this;
+        }
+
+        /**
+         * The policy.
+         *
+         * @throws IllegalArgumentException naming both settings when two conflict (see {@link Policy#validate()})
+         */
+        public Policy build() {
+            return buildUnchecked().validate();
+        }
+
+        private Policy buildUnchecked() {
+            return new Policy(this);
+        }
+    }
+
     private static void requirePositive(Duration d, String name) {
         Objects.requireNonNull(d, name);
         if (d.isNegative() || d.isZero()) {
@@ -318,13 +468,5 @@ public final class Policy {
         if (v.signum() <= 0) {
             throw new IllegalArgumentException(name + " must be positive, was " + v);
         }
-    }
-
-    @Override
-    public String toString() {
-        return "Policy[maxAttempts=" + maxAttempts + ", retries=" + maxRetries + " (" + initialBackoff + ".."
-                + maxBackoff + ", jitter " + jitter + "), soft=" + softTimeLimit + ", hard=" + hardTimeLimit
-                + ", cardBudget=" + cardBudgetUsd + ", backlogBudget=" + backlogBudgetUsd + ", aging=" + agingInterval
-                + ", debugRepeated=" + debugRepeatedFailures + "]";
     }
 }

@@ -4,17 +4,12 @@ import dev.orquestra.Backlog;
 import dev.orquestra.BacklogException;
 import dev.orquestra.BacklogProblem;
 import dev.orquestra.BacklogReader;
-import dev.orquestra.CardId;
-import dev.orquestra.CardSpec;
 import dev.orquestra.examples.squad.SampleBacklogs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -115,76 +110,11 @@ record BacklogSource(String label, Backlog backlog) {
     }
 
     /**
-     * How this backlog differs from the one a store holds, at most a few lines; empty when they are
-     * the same cards with the same specs.
+     * How this backlog differs from the one a store holds, at most a few lines, safe for a terminal;
+     * empty when they are the same cards with the same specs.
      */
     List<String> differencesFrom(Backlog stored) {
-        List<String> differences = new ArrayList<>();
-        if (!Objects.equals(backlog.project(), stored.project())) {
-            differences.add("project '" + TerminalText.escape(backlog.project()) + "' instead of '"
-                    + TerminalText.escape(stored.project()) + "'");
-        }
-        Map<CardId, CardSpec> storedCards = new LinkedHashMap<>();
-        stored.cards().forEach(c -> storedCards.put(c.id(), c));
-        Map<CardId, CardSpec> givenCards = new LinkedHashMap<>();
-        backlog.cards().forEach(c -> givenCards.put(c.id(), c));
-        List<String> missing = storedCards.keySet().stream().filter(id -> !givenCards.containsKey(id))
-                .map(CardId::value).toList();
-        List<String> extra = givenCards.keySet().stream().filter(id -> !storedCards.containsKey(id))
-                .map(CardId::value).toList();
-        if (!missing.isEmpty()) {
-            differences.add(cards(missing.size(), "of the run's card is", "of the run's cards are") + " not in it: "
-                    + sample(missing));
-        }
-        if (!extra.isEmpty()) {
-            differences.add(cards(extra.size(), "card is", "cards are") + " not in the run: " + sample(extra));
-        }
-        List<String> changed = new ArrayList<>();
-        for (CardSpec given : backlog.cards()) {
-            CardSpec was = storedCards.get(given.id());
-            if (was != null && !was.equals(given)) {
-                changed.add(given.id() + " (" + String.join(", ", changedFields(was, given)) + ")");
-            }
-        }
-        if (!changed.isEmpty()) {
-            differences.add(cards(changed.size(), "card is", "cards are") + " specified differently: " + sample(changed));
-        }
-        return differences;
-    }
-
-    private static List<String> changedFields(CardSpec a, CardSpec b) {
-        List<String> fields = new ArrayList<>();
-        if (!a.type().equals(b.type())) {
-            fields.add("type");
-        }
-        if (!a.title().equals(b.title())) {
-            fields.add("title");
-        }
-        if (!a.description().equals(b.description())) {
-            fields.add("description");
-        }
-        if (!a.owner().equals(b.owner())) {
-            fields.add("owner");
-        }
-        if (a.priority() != b.priority()) {
-            fields.add("priority");
-        }
-        if (!a.dependencies().equals(b.dependencies())) {
-            fields.add("dependencies");
-        }
-        if (!a.metadata().equals(b.metadata())) {
-            fields.add("other fields");
-        }
-        return fields;
-    }
-
-    private static String cards(int n, String one, String many) {
-        return n + " " + (n == 1 ? one : many);
-    }
-
-    private static String sample(List<String> items) {
-        int shown = Math.min(5, items.size());
-        return String.join(", ", items.subList(0, shown)) + (items.size() > shown ? ", ..." : "");
+        return backlog.differencesFrom(stored).stream().map(TerminalText::escape).toList();
     }
 
     private static CommandFailure refused(String where, BacklogException e) {

@@ -111,7 +111,7 @@ class CommandLineTest {
                         "1 card is specified differently: BE-001 (title)",
                         "Resume the run without --backlog");
         assertThat(refused("run", "--backlog", "squad-120.json", "--data", data).err())
-                .contains("bundled squad-120.json is not the backlog of the run", "cards are not in the run");
+                .contains("bundled squad-120.json is not the backlog of the run", "cards are not in the stored backlog");
         assertThat(refused("run", "--data", data, "--seed", "5").err())
                 .contains("holds a run with seed 77, not 5", "leave out --seed");
 

@@ -38,12 +38,27 @@ class ReadmeExampleTest {
     private final Validator qa = s -> CompletableFuture.completedFuture(Verdict.pass("qa"));
 
     @Test
-    void theReadmeExampleRunsABacklog(@TempDir Path dir) throws IOException {
+    void theReadmeExampleRunsABacklogAndRunsAgainOverTheSameStore(@TempDir Path dir) throws IOException {
         Path backlogFile = dir.resolve("backlog_master.json");
         Files.writeString(backlogFile, """
                 {"project": "readme", "cards": [
                   {"id": "BE-001", "title": "API"}, {"id": "BE-002", "title": "Handler", "dependencies": ["BE-001"]}
                 ]}""");
+        for (int run = 1; run <= 2; run++) {
+            // the second run over the same store resumes the first: submit adds nothing and nothing runs again
+            Orquestra orquestra = readmeExample(backlogFile);
+            try {
+                assertThat(orquestra.status().count(CardStatus.DONE)).isEqualTo(2);
+                assertThat(orquestra.metrics().firstTimeRightRate()).isEqualTo(1.0);
+                assertThat(orquestra.history(dev.orquestra.CardId.of("BE-001")).stream()
+                        .filter(e -> e instanceof dev.orquestra.CardEvent.WorkStarted)).hasSize(1);
+            } finally {
+                orquestra.close();
+            }
+        }
+    }
+
+    private Orquestra readmeExample(Path backlogFile) throws IOException {
         // README-BEGIN
         Orquestra orquestra = Orquestra.builder().store(JdbcStore.h2(dataDir))
                 .owners(Role.BACKEND, backendAgent, 5).pipeline(Pipeline.defaults(verifier, judge, qa)).build();
@@ -51,12 +66,7 @@ class ReadmeExampleTest {
         orquestra.awaitQuiescence(Duration.ofMinutes(10));
         System.out.println(orquestra.metrics());
         // README-END
-        try {
-            assertThat(orquestra.status().count(CardStatus.DONE)).isEqualTo(2);
-            assertThat(orquestra.metrics().firstTimeRightRate()).isEqualTo(1.0);
-        } finally {
-            orquestra.close();
-        }
+        return orquestra;
     }
 
     @Test

@@ -109,8 +109,29 @@ public final class JdbcStore implements Store {
         if (!url.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("a PostgreSQL JDBC URL starts with jdbc:postgresql:, was " + url);
         }
+        requireDriver(url);
         return new JdbcStore(Kind.POSTGRES_URL, null, url, Objects.requireNonNull(user, "user"),
                 password == null ? "" : password, null, DEFAULT_READERS);
+    }
+
+    /**
+     * Refuses a URL no JDBC driver on the class path accepts, naming the artifact to add: the PostgreSQL
+     * driver is an optional dependency of this module, so an H2-only application does not carry it.
+     */
+    /** A JDBC URL as it may be shown or logged: without its parameters, which may hold a password. */
+    static String shown(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q) + "?...";
+    }
+
+    static void requireDriver(String url) {
+        try {
+            DriverManager.getDriver(url);
+        } catch (SQLException none) {
+            throw new IllegalStateException("no JDBC driver on the class path accepts " + shown(url)
+                    + ": add the PostgreSQL driver to your dependencies (org.postgresql:postgresql, 42.7.x);"
+                    + " orquestra-persistence declares it optional, so an H2-only application does not carry it");
+        }
     }
 
     /**
@@ -269,7 +290,7 @@ public final class JdbcStore implements Store {
     public String describe() {
         return switch (kind) {
             case H2 -> "H2 file " + directory;
-            case POSTGRES_URL -> "PostgreSQL " + url;
+            case POSTGRES_URL -> "PostgreSQL " + shown(url);
             case POSTGRES_DATA_SOURCE -> "PostgreSQL (application DataSource)";
         };
     }

@@ -37,4 +37,20 @@ class DefaultStoreTest {
         assertThatThrownBy(() -> JdbcStore.h2(Path.of("x")).withConnections(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 0");
     }
+
+    @Test
+    void withoutThePostgresDriverAPostgresStoreNamesTheArtifactToAddAndNeverThePassword() throws Exception {
+        String url = "jdbc:postgresql://127.0.0.1:5432/test?password=s3cret";
+        java.sql.Driver driver = java.sql.DriverManager.getDriver(url);
+        java.sql.DriverManager.deregisterDriver(driver);
+        try {
+            assertThatThrownBy(() -> JdbcStore.postgres(url, "u", "p")).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("jdbc:postgresql://127.0.0.1:5432/test")
+                    .hasMessageContaining("org.postgresql:postgresql").hasMessageNotContaining("s3cret");
+            assertThat(JdbcStore.h2(Path.of("x")).describe()).as("H2 needs no PostgreSQL driver").startsWith("H2 file");
+        } finally {
+            java.sql.DriverManager.registerDriver(driver);
+        }
+        assertThat(JdbcStore.postgres(url, "u", "p").describe()).doesNotContain("s3cret");
+    }
 }

@@ -141,6 +141,7 @@ public final class Worker {
             }
         } catch (RuntimeException e) {
             timers.cancelAll();
+            logUserFailure(item, e);
             run.reportTo().tell(new CallReport.Failed(id, describe(e), Usage.ZERO));
             return becomeIdle();
         }
@@ -155,6 +156,9 @@ public final class Worker {
                 .onMessage(Completed.class, c -> c.callId() == id, c -> {
                     timers.cancelAll();
                     if (!timedOut) {
+                        if (c.error() != null) {
+                            logUserFailure(item, c.error());
+                        }
                         reportTo.tell(report(id, c));
                     } else {
                         context.getLog().info("call {} ({}) completed after its hard time limit; result discarded",
@@ -200,6 +204,18 @@ public final class Worker {
             return new CallReport.Failed(id, r.error(), r.usage());
         }
         return new CallReport.Succeeded(id, c.value());
+    }
+
+    /**
+     * The one place a user's exception is logged, with its stack: the card records only its message, so the
+     * stack would be lost otherwise. Retries log each failed try.
+     */
+    private void logUserFailure(WorkItem item, Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        context.getLog().warn("call {} failed: {}", item.key(), describe(cause), cause);
     }
 
     static String describe(Throwable t) {

@@ -2,6 +2,7 @@ package dev.orquestra.internal.engine;
 
 import dev.orquestra.Backlog;
 import dev.orquestra.BacklogException;
+import dev.orquestra.BacklogProblem;
 import dev.orquestra.BacklogStatus;
 import dev.orquestra.CardId;
 import dev.orquestra.CardSpec;
@@ -9,8 +10,10 @@ import dev.orquestra.CardStatus;
 import dev.orquestra.DependencyGraph;
 import dev.orquestra.HumanDecision;
 import dev.orquestra.Metrics;
+import dev.orquestra.Resubmission;
 import dev.orquestra.internal.CborSerializable;
 import dev.orquestra.internal.Json;
+import dev.orquestra.internal.backlog.BacklogDifferences;
 import dev.orquestra.internal.dispatch.Dispatcher;
 import dev.orquestra.internal.dispatch.WorkItem;
 import dev.orquestra.internal.dispatch.WorkQueue;
@@ -68,8 +71,11 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     public interface Command {
     }
 
-    /** Add a backlog's cards; replies with the number of cards added, or the backlog's problems. */
-    public record Submit(Backlog backlog, ActorRef<StatusReply<Integer>> replyTo) implements Command {
+    /**
+     * Add a backlog's cards, or, when a backlog is already held, compare it with that one and resume, add its
+     * new cards or refuse it as the mode says; replies with the number of cards added, or the problems.
+     */
+    public record Submit(Backlog backlog, Resubmission mode, ActorRef<StatusReply<Integer>> replyTo) implements Command {
     }
 
     /** Add cards to the backlog already submitted; they may depend on its cards. */
@@ -301,7 +307,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(CardUpdate.class, this::onCardUpdate)
                 .onCommand(Flush.class, (state, c) -> onFlush(state))
-                .onCommand(Submit.class, (state, c) -> add(state, c.backlog(), c.backlog().cards(), c.replyTo()))
+                .onCommand(Submit.class, this::onSubmit)
                 .onCommand(AddCards.class, (state, c) -> {
                     if (state.project() == null) {
                         c.replyTo().tell(StatusReply.error("submit a backlog before adding cards to it"));
@@ -365,6 +371,27 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
     // ------------------------------------------------------------------ submit
 
     /** Adds cards (of a backlog, or more cards to the one submitted), checked against the cards already there. */
+    private Effect<Event, OrchestratorState> onSubmit(OrchestratorState state, Submit c) {
+        if (state.project() == null) {
+            return add(state, c.backlog(), c.backlog().cards(), c.replyTo());
+        }
+        BacklogDifferences d = BacklogDifferences.between(state.project(), state.specs(), c.backlog().project(),
+                c.backlog().cards());
+        if (d.none()) {
+            c.replyTo().tell(StatusReply.success(0));   // the stored backlog again: the run resumes
+            return Effect().none();
+        }
+        if (c.mode() == Resubmission.ADD_NEW_CARDS && d.onlyAdds()) {
+            return add(state, null, d.added(), c.replyTo());
+        }
+        List<String> lines = c.mode() == Resubmission.ADD_NEW_CARDS ? d.linesBesidesAdded() : d.lines();
+        String held = "not the backlog this store holds ('" + state.project() + "', " + state.specs().size()
+                + " cards): ";
+        c.replyTo().tell(StatusReply.error(new BacklogException(
+                lines.stream().map(line -> new BacklogProblem("backlog", "", held + line)).toList())));
+        return Effect().none();
+    }
+
     private Effect<Event, OrchestratorState> add(OrchestratorState state, Backlog backlog, List<CardSpec> cards,
                                                  ActorRef<StatusReply<Integer>> replyTo) {
         DependencyGraph next;
