@@ -220,7 +220,8 @@ public final class EndToEndBenchmark {
             }
         }
         ResultLine result = rounds.size() == 1 ? rounds.get(0) : Summary.of(rounds, HEADLINE);
-        return result.number("warmup_rounds", warmups).number("warmup_jit_pct", warmupJit, 1);
+        return result.number("warmup_rounds", warmups).number("warmup_jit_pct", warmupJit, 1)
+                .number("timed_rounds", rounds.size());
     }
 
     /**

@@ -54,6 +54,7 @@ class EndToEndBenchmarkTest {
         assertThat(r.get("dispatch_p99_ms")).isEqualTo("NA");
         assertThat(r.get("runs")).isEqualTo("2");
         assertThat(r.get("warmup_rounds")).isEqualTo("1");
+        assertThat(r.get("timed_rounds")).isEqualTo("2");
         assertThat(r.getDouble("cards_per_s_min")).isLessThanOrEqualTo(r.getDouble("cards_per_s_max"));
     }
 
