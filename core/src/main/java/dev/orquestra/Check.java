@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /**
  * One validator in a pipeline stage, under the name its verdicts are recorded with (such as
  * {@code llm-judge}), with an optional passing score and its own concurrency limit. Immutable;
- * made with {@link Pipeline#stage(String, Validator)}.
+ * made with {@link Pipeline#check(String, Validator)}.
  */
 public final class Check {
 

@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
  * with the union of the failing checks' reasons. Immutable.
  *
  * <pre>{@code
- * Pipeline.of(blocking("verification", verifier),
- *             parallel(stage("llm-judge", judge).passingScore(8.0), stage("qa", qa)))
+ * Pipeline.of(single("verification", verifier),
+ *             parallel(check("llm-judge", judge).passingScore(8.0), check("qa", qa)))
  * }</pre>
  */
 public final class Pipeline {
@@ -54,23 +54,58 @@ public final class Pipeline {
      * score {@value #DEFAULT_JUDGE_SCORE}) and {@code qa} run in parallel.
      */
     public static Pipeline defaults(Validator verification, Validator judge, Validator qa) {
-        return of(blocking("verification", verification),
-                parallel(stage("llm-judge", judge).passingScore(DEFAULT_JUDGE_SCORE), stage("qa", qa)));
+        return of(single("verification", verification),
+                parallel(check("llm-judge", judge).passingScore(DEFAULT_JUDGE_SCORE), check("qa", qa)));
     }
 
-    /** A check: a validator under a name. Use it alone with {@link #of(Stage...)} via {@link #blocking} or in {@link #parallel}. */
-    public static Check stage(String name, Validator validator) {
+    /**
+     * A check: a validator under a name, with its settings ({@link Check#passingScore(double)},
+     * {@link Check#concurrency(int)}). Make it a stage of its own with {@link #single(Check)}, or run it
+     * beside others with {@link #parallel(Check...)}.
+     */
+    public static Check check(String name, Validator validator) {
         return new Check(name, validator, null, Check.DEFAULT_CONCURRENCY);
     }
 
-    /** A stage of one check that must pass before the next stage starts. */
-    public static Stage blocking(String name, Validator validator) {
-        return new Stage(List.of(stage(name, validator)));
+    /** A stage of one check, which must pass before the next stage starts. */
+    public static Stage single(String name, Validator validator) {
+        return new Stage(List.of(check(name, validator)));
     }
 
-    /** A stage of one check that must pass before the next stage starts. */
-    public static Stage blocking(Check check) {
+    /** A stage of one check, which must pass before the next stage starts. */
+    public static Stage single(Check check) {
         return new Stage(List.of(check));
+    }
+
+    /**
+     * The old name of {@link #check(String, Validator)}: it makes a check, not a stage.
+     *
+     * @deprecated use {@link #check(String, Validator)}
+     */
+    @Deprecated(since = "0.1.0", forRemoval = true)
+    public static Check stage(String name, Validator validator) {
+        return check(name, validator);
+    }
+
+    /**
+     * The old name of {@link #single(String, Validator)}; it read like {@code Agent.blocking}, which means
+     * something else (code that blocks a thread).
+     *
+     * @deprecated use {@link #single(String, Validator)}
+     */
+    @Deprecated(since = "0.1.0", forRemoval = true)
+    public static Stage blocking(String name, Validator validator) {
+        return single(name, validator);
+    }
+
+    /**
+     * The old name of {@link #single(Check)}.
+     *
+     * @deprecated use {@link #single(Check)}
+     */
+    @Deprecated(since = "0.1.0", forRemoval = true)
+    public static Stage blocking(Check check) {
+        return single(check);
     }
 
     /** A stage whose checks run in parallel; all must pass. */

@@ -248,8 +248,8 @@ public final class RecoveryBenchmark {
             Validator verification = s -> verify(s.card().id());
             Validator judge = s -> CompletableFuture.completedFuture(Verdict.pass("llm-judge").withScore(9.0));
             int checks = layout.count(Fate.CHECKING) + 8;
-            return b.pipeline(Pipeline.of(Pipeline.blocking(Pipeline.stage("verification", verification).concurrency(checks)),
-                            Pipeline.blocking(Pipeline.stage("llm-judge", judge).passingScore(8.0))))
+            return b.pipeline(Pipeline.of(Pipeline.single(Pipeline.check("verification", verification).concurrency(checks)),
+                            Pipeline.single(Pipeline.check("llm-judge", judge).passingScore(8.0))))
                     .policy(Policy.defaults().maxAttempts(1).retries(0, Duration.ofSeconds(1), Duration.ofSeconds(1))
                             .debugRepeatedFailures(false)
                             .maxActiveCards(layout.cards))

@@ -116,11 +116,11 @@ final class Squad implements AutoCloseable {
         Validator judge = validator("llm-judge", 9.0);
         Validator qa = validator("qa", 9.0);
         return switch (kind) {
-            case DEFAULT -> Pipeline.of(Pipeline.blocking(Pipeline.stage("verification", verification).concurrency(concurrency)),
-                    Pipeline.parallel(Pipeline.stage("llm-judge", judge).passingScore(Pipeline.DEFAULT_JUDGE_SCORE)
-                            .concurrency(concurrency), Pipeline.stage("qa", qa).concurrency(concurrency)));
-            case CELERY -> Pipeline.of(Pipeline.blocking(Pipeline.stage("verification", verification).concurrency(concurrency)),
-                    Pipeline.blocking(Pipeline.stage("llm-judge", judge).passingScore(Pipeline.DEFAULT_JUDGE_SCORE)
+            case DEFAULT -> Pipeline.of(Pipeline.single(Pipeline.check("verification", verification).concurrency(concurrency)),
+                    Pipeline.parallel(Pipeline.check("llm-judge", judge).passingScore(Pipeline.DEFAULT_JUDGE_SCORE)
+                            .concurrency(concurrency), Pipeline.check("qa", qa).concurrency(concurrency)));
+            case CELERY -> Pipeline.of(Pipeline.single(Pipeline.check("verification", verification).concurrency(concurrency)),
+                    Pipeline.single(Pipeline.check("llm-judge", judge).passingScore(Pipeline.DEFAULT_JUDGE_SCORE)
                             .concurrency(concurrency)));
             case NONE -> Pipeline.none();
         };

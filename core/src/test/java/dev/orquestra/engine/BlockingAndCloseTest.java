@@ -56,7 +56,7 @@ class BlockingAndCloseTest {
             cards.add(card("B-" + i));
         }
         try (Orquestra o = engine().name("blocky").owners(Role.BACKEND, blocking, 8).blockingThreads(3)
-                .pipeline(Pipeline.of(Pipeline.blocking("verification", blockingCheck))).build()) {
+                .pipeline(Pipeline.of(Pipeline.single("verification", blockingCheck))).build()) {
             o.submit(dev.orquestra.Backlog.of("blocking", cards));
             await().atMost(Engines.WAIT).until(() -> running.get() == 3);
             // 8 workers may call, but only 3 threads run blocking code; the actors stay free to answer

@@ -88,7 +88,7 @@ class SchedulingTest {
             cards.add(prio("HIGH-1", Priority.HIGH));
             cards.add(prio("CRIT-1", Priority.CRITICAL));
             cards.add(prio("MED-SHORT-2", Priority.MEDIUM));
-            o.submit(dev.orquestra.Backlog.of("test", cards));
+            o.addCards(cards);
             Engines.awaitTrue(() -> o.queues().stream().mapToInt(q -> q.queued()).sum() == 6);
             gate.complete(WorkResult.succeeded(List.of(), Usage.ZERO));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();

@@ -145,7 +145,7 @@ public abstract class JournalContract {
                 .policy(Policy.defaults().agingInterval(Duration.ofHours(10))).build()) {
             o.submit(backlog(card("GATE")));
             await().atMost(WAIT).until(() -> first.orders().size() == 1);
-            o.submit(backlog(card("Q-LOW", Priority.LOW), card("Q-MED", Priority.MEDIUM), card("Q-CRIT", Priority.CRITICAL),
+            o.addCards(List.of(card("Q-LOW", Priority.LOW), card("Q-MED", Priority.MEDIUM), card("Q-CRIT", Priority.CRITICAL),
                     card("Q-HIGH", Priority.HIGH)));
             await().atMost(WAIT).until(() -> o.queues().stream().mapToInt(q -> q.queued()).sum() == 4);
         }
@@ -337,8 +337,11 @@ public abstract class JournalContract {
         try (Orquestra o = engine(store).owners(Role.BACKEND, new ProbeAgent(), 2).build()) {
             o.submit(backlog(card("D-1"), card("D-2")));
             assertThat(o.awaitQuiescence(WAIT)).isTrue();
-            assertThatThrownBy(() -> o.submit(backlog(card("D-2"), card("D-3"))))
+            assertThatThrownBy(() -> o.addCards(List.of(card("D-2"), card("D-3"))))
                     .isInstanceOf(BacklogException.class).hasMessageContaining("D-2");
+            assertThatThrownBy(() -> o.submit(backlog(card("D-2"), card("D-3"))))
+                    .as("another backlog is refused with its differences from the stored one")
+                    .isInstanceOf(BacklogException.class).hasMessageContaining("D-1").hasMessageContaining("D-3");
             assertThat(o.status().totalCards()).isEqualTo(2);
         }
         try (Orquestra o = engine(reopen(store)).owners(Role.BACKEND, new ProbeAgent(), 2).build()) {

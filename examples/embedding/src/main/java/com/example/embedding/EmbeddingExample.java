@@ -48,7 +48,7 @@ public final class EmbeddingExample {
         try (Orquestra orquestra = Orquestra.builder()
                 .store(JdbcStore.h2(work.resolve("store")))
                 .owners(WRITER, Agent.blocking(new DocWriter(work.resolve("docs"))), 2)
-                .pipeline(Pipeline.of(Pipeline.blocking(DocReviewer.STAGE, new DocReviewer())))
+                .pipeline(Pipeline.of(Pipeline.single(DocReviewer.STAGE, new DocReviewer())))
                 .build()) {
             orquestra.submit(backlog);
             if (!orquestra.awaitQuiescence(Duration.ofMinutes(2))) {
