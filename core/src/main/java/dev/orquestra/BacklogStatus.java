@@ -39,7 +39,7 @@ public record BacklogStatus(String project, int totalCards, Map<CardStatus, Inte
     }
 
     /**
-     * One line, readable in a log: {@code 'shop': 120 cards, 97 DONE, 3 IN_PROGRESS, 20 TODO; 3 active;
+     * One line, readable in a log: {@code 'shop': 120 cards, 20 TODO, 3 IN_PROGRESS, 97 DONE; 3 active;
      * 1 awaiting review (BE-7); USD 4.10 spent}, then {@code ; budget exhausted}, {@code ; quiescent} and
      * {@code ; journal outage: ...} when they apply. Statuses with no card are left out, the others come in
      * lifecycle order; at most five cards awaiting review are named.
