@@ -863,10 +863,13 @@ public final class Orquestra implements AutoCloseable {
             Store chosen = store != null ? store : defaultStore();
             ExecutorService owned = null;
             ExecutorService executor = blockingExecutor;
-            if (executor == null && usesBlockingCode()) {
+            // Always there (its threads start only when blocking code runs): a blocking agent the user wrapped
+            // again is not recognisable here, and must still not run on an actor's thread.
+            if (executor == null) {
                 owned = boundedExecutor(name, blockingThreads);
                 executor = owned;
             }
+            ExecutorService finalExecutor = executor;
             Map<Role, Agent> bound = new LinkedHashMap<>();
             for (Map.Entry<Role, Agent> e : agents.entrySet()) {
                 bound.put(e.getKey(), BlockingCalls.bindAgent(e.getValue(), executor));
@@ -904,7 +907,7 @@ public final class Orquestra implements AutoCloseable {
                         boundDebugger, publisher, reader, EngineSettings.from(systemConfig, stallWarningAfter), written);
                 CompletionStage<EngineGuardian.Started> started = AskPattern.ask(system,
                         (ActorRef<EngineGuardian.Started> r) -> new EngineGuardian.StartEngine(settings, Map.copyOf(pools),
-                                debuggerPool, paused, r), askTimeout, system.scheduler());
+                                debuggerPool, paused, finalExecutor, r), askTimeout, system.scheduler());
                 EngineGuardian.Started s = started.toCompletableFuture().get(askTimeout.toMillis(), TimeUnit.MILLISECONDS);
                 LOG.info("Orquestra '{}' started on {} with roles {}, pipeline {}", name, chosen.describe(),
                         pools, boundPipeline);
@@ -967,12 +970,6 @@ public final class Orquestra implements AutoCloseable {
                     return approved;
                 }
             }
-        }
-
-        private boolean usesBlockingCode() {
-            return agents.values().stream().anyMatch(BlockingCalls::isBlocking)
-                    || pipeline.checks().stream().anyMatch(c -> BlockingCalls.isBlocking(c.validator()))
-                    || BlockingCalls.isBlocking(debugger);
         }
 
         private static Store defaultStore() {

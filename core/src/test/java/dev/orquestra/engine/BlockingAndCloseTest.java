@@ -70,6 +70,29 @@ class BlockingAndCloseTest {
     }
 
     @Test
+    void blockingCodeTheUserWrappedAgainStillRunsOnTheBoundedExecutor() {
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Agent blocking = Agent.blocking(order -> {
+            threads.add(Thread.currentThread().getName());
+            return WorkResult.succeeded();
+        });
+        // the user's own decoration hides the adapter from the engine
+        Agent decorated = order -> blocking.perform(order).thenApply(result -> result);
+        Validator check = Validator.blocking(s -> {
+            threads.add(Thread.currentThread().getName());
+            return Verdict.pass(s.stage());
+        });
+        Validator decoratedCheck = s -> check.validate(s).thenApply(v -> v);
+        try (Orquestra o = engine().name("wrapped").owners(Role.BACKEND, decorated, 4)
+                .pipeline(Pipeline.of(Pipeline.single("verification", decoratedCheck))).build()) {
+            o.submit(dev.orquestra.Backlog.of("wrapped", List.of(card("W-1"), card("W-2"), card("W-3"))));
+            assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
+            assertThat(o.status().count(CardStatus.DONE)).isEqualTo(3);
+        }
+        assertThat(threads).isNotEmpty().allMatch(t -> t.startsWith("orquestra-wrapped-blocking-"));
+    }
+
+    @Test
     void closeFiresTheCancellationSignalAndReturnsWhileAnAgentHangs() {
         AtomicReference<CancellationSignal> signal = new AtomicReference<>();
         Agent hanging = order -> {

@@ -17,14 +17,42 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
- * Adapters that run blocking user code on the engine's bounded executor. Unbound (used outside an
- * engine) they run the code on the caller's thread.
+ * Adapters that run blocking user code on the engine's bounded executor. An adapter the engine found
+ * among the agents and validators is bound to that executor. One it could not find — wrapped again by
+ * the user's own agent, say — takes the executor of the engine call it runs in ({@link #callingWith}),
+ * so blocking code never runs on an actor's thread however it is wrapped. Outside an engine it runs the
+ * code on the caller's thread.
  */
 public final class BlockingCalls {
 
+    /** The bounded executor of the engine call running on this thread, if any. */
+    private static final ThreadLocal<Executor> CALLING = new ThreadLocal<>();
+
     private BlockingCalls() {
+    }
+
+    /**
+     * Runs an engine call with {@code executor} as the one that unbound adapters reached from it use.
+     * The call itself runs on this thread; it is the user's code that may start blocking work.
+     */
+    public static <T> T callingWith(Executor executor, Supplier<T> call) {
+        if (executor == null) {
+            return call.get();
+        }
+        Executor previous = CALLING.get();
+        CALLING.set(executor);
+        try {
+            return call.get();
+        } finally {
+            if (previous == null) {
+                CALLING.remove();
+            } else {
+                CALLING.set(previous);
+            }
+        }
     }
 
     @FunctionalInterface
@@ -32,7 +60,8 @@ public final class BlockingCalls {
         T call() throws Exception;
     }
 
-    private static <T> CompletionStage<T> run(Executor executor, Call<T> call) {
+    private static <T> CompletionStage<T> run(Executor bound, Call<T> call) {
+        Executor executor = bound != null ? bound : CALLING.get();
         if (executor == null) {
             try {
                 return CompletableFuture.completedFuture(call.call());

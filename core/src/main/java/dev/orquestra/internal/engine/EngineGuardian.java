@@ -28,7 +28,7 @@ public final class EngineGuardian {
      * @param debuggerPool pool size of the debugger queue (ignored without a debugger)
      */
     public record StartEngine(EngineContext settings, Map<Role, Integer> ownerPools, int debuggerPool, boolean paused,
-                              ActorRef<Started> replyTo) implements Command {
+                              java.util.concurrent.Executor blocking, ActorRef<Started> replyTo) implements Command {
     }
 
     /** The running engine: its context (with queues), orchestrator and card region. */
@@ -47,7 +47,7 @@ public final class EngineGuardian {
                     s.policy().softTimeLimit(), s.policy().hardTimeLimit(), s.settings().claimTimeout(),
                     (item, claim, replyTo) -> region.tell(new CardRegion.Deliver(item.cardId(),
                             new CardEntity.ClaimWork(item, claim, replyTo))),
-                    new CardCalls(s.agents(), s.pipeline(), s.debugger()));
+                    new CardCalls(s.agents(), s.pipeline(), s.debugger(), start.blocking()));
             Map<String, ActorRef<Dispatcher.Command>> queues = new LinkedHashMap<>();
             start.ownerPools().forEach((role, size) -> queues.put(EngineContext.ownerQueue(role),
                     spawn(ctx, EngineContext.ownerQueue(role), size, dispatch)));
