@@ -211,18 +211,21 @@ public final class Worker {
      * stack would be lost otherwise. Retries log each failed try.
      */
     private void logUserFailure(WorkItem item, Throwable error) {
-        Throwable cause = error;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = unwrapped(error);
         context.getLog().warn("call {} failed: {}", item.key(), describe(cause), cause);
     }
 
-    static String describe(Throwable t) {
+    /** The user's exception inside the CompletionExceptions a stage wraps it in. */
+    private static Throwable unwrapped(Throwable t) {
         Throwable cause = t;
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
         }
+        return cause;
+    }
+
+    static String describe(Throwable t) {
+        Throwable cause = unwrapped(t);
         String message = cause.getMessage();
         return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
