@@ -446,8 +446,9 @@ public final class Orquestra implements AutoCloseable {
 
     /**
      * Delivers every card event to the listener right after it is persisted, in order per card. The
-     * listener runs on its own actor (on Pekko's blocking dispatcher), one event at a time; an
-     * exception it throws is logged and the next event still arrives.
+     * listener runs on its own actor (on the engine's listener dispatcher, {@code
+     * orquestra.listener-dispatcher}, whose threads may block), one event at a time; an exception it
+     * throws is logged and the next event still arrives.
      */
     public Subscription subscribe(Consumer<? super CardEvent> listener) {
         Objects.requireNonNull(listener, "listener");
@@ -457,16 +458,18 @@ public final class Orquestra implements AutoCloseable {
 
     private static Subscription attach(ActorSystem<?> system, EventPublisher publisher,
                                        Consumer<? super CardEvent> listener, String name) {
-        ActorRef<CardEvent> subscriber = system.systemActorOf(Behaviors.receive(CardEvent.class)
-                .onAnyMessage(event -> {
-                    try {
-                        listener.accept(event);
-                    } catch (RuntimeException e) {
-                        LOG.warn("An event listener threw on {} of {}; it keeps receiving events",
-                                event.name(), event.cardId(), e);
+        ActorRef<EventPublisher.Batch> subscriber = system.systemActorOf(Behaviors.receive(EventPublisher.Batch.class)
+                .onAnyMessage(batch -> {
+                    for (CardEvent event : batch.events()) {
+                        try {
+                            listener.accept(event);
+                        } catch (RuntimeException e) {
+                            LOG.warn("An event listener threw on {} of {}; it keeps receiving events",
+                                    event.name(), event.cardId(), e);
+                        }
                     }
                     return Behaviors.same();
-                }).build(), name, DispatcherSelector.blocking());
+                }).build(), name, DispatcherSelector.fromConfig(EventPublisher.DISPATCHER));
         publisher.add(subscriber);
         AtomicBoolean cancelled = new AtomicBoolean();
         return () -> {

@@ -93,7 +93,7 @@ final class CpuBreakdown {
         if (name.contains("plugin-dispatcher")) {
             return "journal_plugin";
         }
-        if (name.contains("blocking-io-dispatcher")) {
+        if (name.contains("listener-dispatcher") || name.contains("blocking-io-dispatcher")) {
             return "listener";
         }
         if (name.contains("pekko.actor") || name.contains("scheduler")) {
