@@ -1,5 +1,7 @@
 package dev.orquestra;
 
+import static dev.orquestra.testkit.Fixtures.aBacklog;
+import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
@@ -245,8 +247,8 @@ class BacklogCheckpointTest {
 
     @Test
     void isPrettyPrintedLikePythonsJsonDump() {
-        String json = BacklogCheckpoint.of(Fixtures.aBacklog(Fixtures.aCard("BE-1")),
-                List.of(CardReport.of(Fixtures.aCard("BE-1"), null, null)), SAVED).toJson();
+        String json = BacklogCheckpoint.of(aBacklog(aCard("BE-1")),
+                List.of(CardReport.of(aCard("BE-1"), null, null)), SAVED).toJson();
 
         assertThat(json).startsWith("{\n  \"project\": \"test\",\n  \"cards\": [\n    {\n      \"id\": \"BE-1\",\n")
                 .contains("\"dependencies\": [],\n").contains("\"created_at\": null,\n").endsWith("}\n");
@@ -362,14 +364,14 @@ class BacklogCheckpointTest {
 
     @Test
     void reportsMustMatchTheBacklog() {
-        Backlog backlog = Fixtures.aBacklog(Fixtures.aCard("A-1"), Fixtures.aCard("A-2"));
+        Backlog backlog = aBacklog(aCard("A-1"), aCard("A-2"));
 
-        assertThatThrownBy(() -> new BacklogCheckpoint(backlog, List.of(CardReport.of(Fixtures.aCard("A-1"), null, null))))
+        assertThatThrownBy(() -> new BacklogCheckpoint(backlog, List.of(CardReport.of(aCard("A-1"), null, null))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 cards, 1 reports");
         assertThatThrownBy(() -> new BacklogCheckpoint(backlog, List.of(
-                CardReport.of(Fixtures.aCard("A-2"), null, null), CardReport.of(Fixtures.aCard("A-1"), null, null))))
+                CardReport.of(aCard("A-2"), null, null), CardReport.of(aCard("A-1"), null, null))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A-2");
-        assertThatThrownBy(() -> CardReport.of(Fixtures.aCard("A-1"), CardState.initial(CardId.of("A-2"), 3), null))
+        assertThatThrownBy(() -> CardReport.of(aCard("A-1"), CardState.initial(CardId.of("A-2"), 3), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A-2");
     }
 

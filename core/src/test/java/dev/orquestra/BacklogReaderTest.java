@@ -1,6 +1,7 @@
 package dev.orquestra;
 
-import static dev.orquestra.Fixtures.seedJson;
+import static dev.orquestra.SeedJsonFixtures.seedJson;
+import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
@@ -357,7 +358,7 @@ class BacklogReaderTest {
 
     @Test
     void backlogOfValidatesLikeTheReader() {
-        assertThatThrownBy(() -> Backlog.of("p", List.of(Fixtures.aCard("A-1", "B-1"), Fixtures.aCard("A-1"))))
+        assertThatThrownBy(() -> Backlog.of("p", List.of(aCard("A-1", "B-1"), aCard("A-1"))))
                 .isInstanceOfSatisfying(BacklogException.class, e -> assertThat(e.problems()).extracting(Object::toString)
                         .containsExactly("A-1: id: duplicate id: cards[0] and cards[1]",
                                 "A-1: dependencies: unknown card 'B-1'"));

@@ -2,7 +2,7 @@ package dev.orquestra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.orquestra.testkit.ProbeAgent;
+import dev.orquestra.testkit.ScriptedAgent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ class CheckpointPacingTest {
         for (int i = 1; i <= 300; i++) {
             cards.add(CardSpec.builder("CO-" + i, Role.BACKEND).title("card " + i).build());
         }
-        Orquestra o = Orquestra.builder().store(InMemoryStore.create()).owners(Role.BACKEND, new ProbeAgent(), 8)
+        Orquestra o = Orquestra.builder().store(InMemoryStore.create()).owners(Role.BACKEND, new ScriptedAgent(), 8)
                 .checkpointEvery(1).checkpointFile(file).build();
         try {
             o.submit(Backlog.of("coalesced", cards));

@@ -1,5 +1,6 @@
 package dev.orquestra;
 
+import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -34,7 +35,7 @@ class DependencyGraphProperties {
                         deps.add("N-" + j);
                     }
                 }
-                cards.add(Fixtures.aCard("N-" + i, deps.toArray(String[]::new)));
+                cards.add(aCard("N-" + i, deps.toArray(String[]::new)));
             }
             Collections.shuffle(cards, random);
             return new Dag(List.copyOf(cards), seed);

@@ -1,6 +1,7 @@
 package dev.orquestra;
 
-import static dev.orquestra.Fixtures.aCard;
+import static dev.orquestra.testkit.Fixtures.aBacklog;
+import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -149,7 +150,7 @@ class DependencyGraphTest {
 
     @Test
     void backlogGraphIsTheGraphOfItsCards() {
-        Backlog backlog = Fixtures.aBacklog(aCard("A"), aCard("B", "A"));
+        Backlog backlog = aBacklog(aCard("A"), aCard("B", "A"));
 
         assertThat(backlog.graph().topologicalOrder()).isEqualTo(ids("A", "B"));
     }

@@ -1,8 +1,8 @@
 package dev.orquestra.engine;
 
-import static dev.orquestra.engine.Engines.backlog;
-import static dev.orquestra.engine.Engines.card;
 import static dev.orquestra.engine.Engines.engine;
+import static dev.orquestra.testkit.Fixtures.aBacklog;
+import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -53,7 +53,7 @@ class BlockingAndCloseTest {
         });
         List<CardSpec> cards = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            cards.add(card("B-" + i));
+            cards.add(aCard("B-" + i));
         }
         try (Orquestra o = engine().name("blocky").owners(Role.BACKEND, blocking, 8).blockingThreads(3)
                 .pipeline(Pipeline.of(Pipeline.single("verification", blockingCheck))).build()) {
@@ -85,7 +85,7 @@ class BlockingAndCloseTest {
         Validator decoratedCheck = s -> check.validate(s).thenApply(v -> v);
         try (Orquestra o = engine().name("wrapped").owners(Role.BACKEND, decorated, 4)
                 .pipeline(Pipeline.of(Pipeline.single("verification", decoratedCheck))).build()) {
-            o.submit(dev.orquestra.Backlog.of("wrapped", List.of(card("W-1"), card("W-2"), card("W-3"))));
+            o.submit(dev.orquestra.Backlog.of("wrapped", List.of(aCard("W-1"), aCard("W-2"), aCard("W-3"))));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
             assertThat(o.status().count(CardStatus.DONE)).isEqualTo(3);
         }
@@ -100,7 +100,7 @@ class BlockingAndCloseTest {
             return new CompletableFuture<>(); // never completes
         };
         Orquestra o = engine().owners(Role.BACKEND, hanging, 1).shutdownTimeout(Duration.ofSeconds(5)).build();
-        o.submit(backlog(card("H-1")));
+        o.submit(aBacklog(aCard("H-1")));
         await().atMost(Engines.WAIT).until(() -> signal.get() != null);
 
         Thread closer = new Thread(o::close);
@@ -130,7 +130,7 @@ class BlockingAndCloseTest {
     void aCardWhoseRoleHasNoAgentIsRefusedAtSubmit() {
         try (Orquestra o = engine().owners(Role.BACKEND, order -> CompletableFuture.completedFuture(WorkResult.succeeded()), 1)
                 .build()) {
-            assertThatThrownBy(() -> o.submit(dev.orquestra.Backlog.of("roles", List.of(card("BE-1"),
+            assertThatThrownBy(() -> o.submit(dev.orquestra.Backlog.of("roles", List.of(aCard("BE-1"),
                     CardSpec.builder("FE-1", Role.FRONTEND).build()))))
                     .isInstanceOf(dev.orquestra.BacklogException.class)
                     .hasMessageContaining("FE-1").hasMessageContaining("no agent is registered for role FRONTEND");

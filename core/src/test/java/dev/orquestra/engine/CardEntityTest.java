@@ -32,7 +32,7 @@ import dev.orquestra.internal.engine.EventPublisher;
 import dev.orquestra.internal.engine.Orchestrator;
 import dev.orquestra.spi.WorkResult;
 import dev.orquestra.testkit.ManualClock;
-import dev.orquestra.testkit.Verdicts;
+import dev.orquestra.testkit.ScriptedValidator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -94,7 +94,7 @@ class CardEntityTest {
 
     private EngineContext engine() {
         return new EngineContext("unit", clock, Policy.defaults(),
-                Pipeline.defaults(Verdicts.passing(), Verdicts.passing(), Verdicts.passing()),
+                Pipeline.defaults(ScriptedValidator.passing(), ScriptedValidator.passing(), ScriptedValidator.passing()),
                 Map.of(Role.BACKEND, order -> CompletableFuture.completedFuture(WorkResult.succeeded())), null,
                 new EventPublisher(), InMemoryStore.create().reader(KIT.system()), EngineSettings.DEFAULTS, null)
                 .withQueues(Map.of(EngineContext.ownerQueue(Role.BACKEND), owners.getRef(),
@@ -341,7 +341,7 @@ class CardEntityTest {
                 .withFallback(EventSourcedBehaviorTestKit.config()));
         try {
             EngineContext engine = new EngineContext("unit", clock, Policy.defaults(),
-                    Pipeline.defaults(Verdicts.passing(), Verdicts.passing(), Verdicts.passing()),
+                    Pipeline.defaults(ScriptedValidator.passing(), ScriptedValidator.passing(), ScriptedValidator.passing()),
                     Map.of(Role.BACKEND, order -> CompletableFuture.completedFuture(WorkResult.succeeded())), null,
                     new EventPublisher(), InMemoryStore.create().reader(quick.system()),
                     EngineSettings.from(quick.system().settings().config(), Duration.ofMinutes(5)), null)

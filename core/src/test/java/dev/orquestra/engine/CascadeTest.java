@@ -14,8 +14,8 @@ import dev.orquestra.Pipeline;
 import dev.orquestra.Policy;
 import dev.orquestra.Role;
 import dev.orquestra.Verdict;
-import dev.orquestra.testkit.ProbeAgent;
-import dev.orquestra.testkit.Verdicts;
+import dev.orquestra.testkit.ScriptedAgent;
+import dev.orquestra.testkit.ScriptedValidator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +41,9 @@ class CascadeTest {
 
     private static Orquestra.Builder engine(InMemoryStore store) {
         return Orquestra.builder().name("cascade").store(store).shutdownTimeout(Duration.ofSeconds(10))
-                .owners(Role.BACKEND, new ProbeAgent(), 2).policy(Policy.defaults().maxAttempts(1))
-                .pipeline(Pipeline.defaults(Verdicts.passing(), Verdicts.by(s -> Verdict.fail("llm-judge", "no")),
-                        Verdicts.passing()));
+                .owners(Role.BACKEND, new ScriptedAgent(), 2).policy(Policy.defaults().maxAttempts(1))
+                .pipeline(Pipeline.defaults(ScriptedValidator.passing(), ScriptedValidator.by(s -> Verdict.fail("llm-judge", "no")),
+                        ScriptedValidator.passing()));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.orquestra.engine;
 
-import static dev.orquestra.engine.Engines.card;
 import static dev.orquestra.engine.Engines.engine;
+import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,8 +15,8 @@ import dev.orquestra.Orquestra;
 import dev.orquestra.Pipeline;
 import dev.orquestra.Role;
 import dev.orquestra.Verdict;
-import dev.orquestra.testkit.ProbeAgent;
-import dev.orquestra.testkit.Verdicts;
+import dev.orquestra.testkit.ScriptedAgent;
+import dev.orquestra.testkit.ScriptedValidator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,12 +36,12 @@ class CheckpointTest {
         Path file = dir.resolve("backlog_master.json");
         List<CardSpec> cards = new ArrayList<>();
         for (int i = 1; i <= 7; i++) {
-            cards.add(card("CK-" + i));
+            cards.add(aCard("CK-" + i));
         }
-        Pipeline pipeline = Pipeline.defaults(Verdicts.passing(), Verdicts.by(s -> s.card().id().value().equals("CK-3")
+        Pipeline pipeline = Pipeline.defaults(ScriptedValidator.passing(), ScriptedValidator.by(s -> s.card().id().value().equals("CK-3")
                 && s.attempt() == 1 ? Verdict.fail("llm-judge", "thin tests").withScore(6) : Verdict.pass("llm-judge").withScore(9)),
-                Verdicts.passing());
-        Orquestra o = engine().owners(Role.BACKEND, new ProbeAgent(), 2).pipeline(pipeline)
+                ScriptedValidator.passing());
+        Orquestra o = engine().owners(Role.BACKEND, new ScriptedAgent(), 2).pipeline(pipeline)
                 .checkpointEvery(3).checkpointFile(file).build();
         try {
             o.submit(new Backlog("checkpoints", cards, Map.of("phase", "Fase 1"), Map.of("owner_team", "squad-a")));
@@ -66,8 +66,8 @@ class CheckpointTest {
     @Test
     void closeWritesTheFinalCheckpointEvenBeforeTheFirstPeriodicOne() throws Exception {
         Path file = dir.resolve("final.json");
-        Orquestra o = engine().owners(Role.BACKEND, new ProbeAgent(), 2).checkpointEvery(10).checkpointFile(file).build();
-        o.submit(Backlog.of("final", List.of(card("F-1"), card("F-2", "F-1"))));
+        Orquestra o = engine().owners(Role.BACKEND, new ScriptedAgent(), 2).checkpointEvery(10).checkpointFile(file).build();
+        o.submit(Backlog.of("final", List.of(aCard("F-1"), aCard("F-2", "F-1"))));
         assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
         assertThat(file).doesNotExist(); // 2 approvals: no periodic checkpoint yet
         o.close();
@@ -76,8 +76,8 @@ class CheckpointTest {
 
     @Test
     void checkpointOnDemandHasTheSameContentAsTheExport() throws Exception {
-        try (Orquestra o = engine().owners(Role.BACKEND, new ProbeAgent(), 2).build()) {
-            o.submit(Backlog.of("demand", List.of(card("DM-1"), card("DM-2", "DM-1"))));
+        try (Orquestra o = engine().owners(Role.BACKEND, new ScriptedAgent(), 2).build()) {
+            o.submit(Backlog.of("demand", List.of(aCard("DM-1"), aCard("DM-2", "DM-1"))));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
             BacklogCheckpoint now = o.checkpoint();
             assertThat(now.reports()).extracting(CardReport::status).containsOnly(CardStatus.DONE);
@@ -91,12 +91,12 @@ class CheckpointTest {
     void aCheckpointShowsExactlyWhatTheJournalSaysOfEveryCard() {
         List<CardSpec> cards = new ArrayList<>();
         for (int i = 1; i <= 30; i++) {
-            cards.add(i <= 10 ? card("EX-" + i) : card("EX-" + i, "EX-" + (i - 10)));
+            cards.add(i <= 10 ? aCard("EX-" + i) : aCard("EX-" + i, "EX-" + (i - 10)));
         }
-        Pipeline pipeline = Pipeline.defaults(Verdicts.passing(), Verdicts.by(s -> s.attempt() == 1
+        Pipeline pipeline = Pipeline.defaults(ScriptedValidator.passing(), ScriptedValidator.by(s -> s.attempt() == 1
                 && s.card().id().value().endsWith("7") ? Verdict.fail("llm-judge", "thin tests").withScore(6)
-                : Verdict.pass("llm-judge").withScore(9)), Verdicts.passing());
-        try (Orquestra o = engine().owners(Role.BACKEND, new ProbeAgent(), 3).pipeline(pipeline).build()) {
+                : Verdict.pass("llm-judge").withScore(9)), ScriptedValidator.passing());
+        try (Orquestra o = engine().owners(Role.BACKEND, new ScriptedAgent(), 3).pipeline(pipeline).build()) {
             o.submit(Backlog.of("exact", cards));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
             BacklogCheckpoint checkpoint = o.checkpoint();

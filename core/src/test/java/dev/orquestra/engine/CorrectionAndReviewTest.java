@@ -1,9 +1,9 @@
 package dev.orquestra.engine;
 
 import static dev.orquestra.engine.Engines.awaitTrue;
-import static dev.orquestra.engine.Engines.backlog;
-import static dev.orquestra.engine.Engines.card;
 import static dev.orquestra.engine.Engines.engine;
+import static dev.orquestra.testkit.Fixtures.aBacklog;
+import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,8 +24,8 @@ import dev.orquestra.spi.Debugger;
 import dev.orquestra.spi.FailureReport;
 import dev.orquestra.spi.WorkOrder;
 import dev.orquestra.testkit.EventLog;
-import dev.orquestra.testkit.ProbeAgent;
-import dev.orquestra.testkit.Verdicts;
+import dev.orquestra.testkit.ScriptedAgent;
+import dev.orquestra.testkit.ScriptedValidator;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,26 +35,26 @@ import org.junit.jupiter.api.Test;
 /** Rejections start corrections; repeated failures call the debugger; exhausted cards await a reviewer. */
 class CorrectionAndReviewTest {
 
-    private static final Verdicts.Recording PASS = new Verdicts.Recording(s -> Verdict.pass(s.stage()).withScore(9));
+    private static final ScriptedValidator PASS = ScriptedValidator.by(s -> Verdict.pass(s.stage()).withScore(9));
 
     /** A judge that rejects the given cards on every attempt below {@code passFrom}. */
-    private static Verdicts.Recording judgeRejectingUntil(int passFrom, String... cards) {
+    private static ScriptedValidator judgeRejectingUntil(int passFrom, String... cards) {
         List<String> ids = List.of(cards);
-        return new Verdicts.Recording(s -> ids.contains(s.card().id().value()) && s.attempt() < passFrom
+        return ScriptedValidator.by(s -> ids.contains(s.card().id().value()) && s.attempt() < passFrom
                 ? Verdict.fail("llm-judge", "design lacks an error-handling section").withScore(6.0)
                 .withFeedback("errors", "describe failure modes of /oracles")
                 : Verdict.pass("llm-judge").withScore(9.0));
     }
 
-    private static Orquestra.Builder withPipeline(Verdicts.Recording judge, ProbeAgent agent) {
+    private static Orquestra.Builder withPipeline(ScriptedValidator judge, ScriptedAgent agent) {
         return engine().owners(Role.BACKEND, agent, 4).pipeline(Pipeline.defaults(PASS, judge, PASS));
     }
 
     @Test
     void rejectionStartsACorrectionCarryingArtifactsReasonsAndFeedback() {
-        ProbeAgent agent = new ProbeAgent();
+        ScriptedAgent agent = new ScriptedAgent();
         try (Orquestra o = withPipeline(judgeRejectingUntil(2, "A-1"), agent).build()) {
-            o.submit(backlog(card("A-1")));
+            o.submit(aBacklog(aCard("A-1")));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
 
             List<WorkOrder> orders = agent.orders();
@@ -81,13 +81,13 @@ class CorrectionAndReviewTest {
 
     @Test
     void aFailingVerificationStopsThePipelineBeforeJudgeAndQa() {
-        ProbeAgent agent = new ProbeAgent();
-        Verdicts.Recording verify = new Verdicts.Recording(s -> s.attempt() == 1
+        ScriptedAgent agent = new ScriptedAgent();
+        ScriptedValidator verify = ScriptedValidator.by(s -> s.attempt() == 1
                 ? Verdict.fail("verification", "file is empty") : Verdict.pass("verification"));
-        Verdicts.Recording judge = new Verdicts.Recording(s -> Verdict.pass("llm-judge").withScore(9));
-        Verdicts.Recording qa = new Verdicts.Recording(s -> Verdict.pass("qa"));
+        ScriptedValidator judge = ScriptedValidator.by(s -> Verdict.pass("llm-judge").withScore(9));
+        ScriptedValidator qa = ScriptedValidator.by(s -> Verdict.pass("qa"));
         try (Orquestra o = engine().owners(Role.BACKEND, agent, 2).pipeline(Pipeline.defaults(verify, judge, qa)).build()) {
-            o.submit(backlog(card("V-1")));
+            o.submit(aBacklog(aCard("V-1")));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
             assertThat(judge.seen()).extracting(s -> s.attempt()).containsExactly(2);
             assertThat(qa.seen()).extracting(s -> s.attempt()).containsExactly(2);
@@ -97,13 +97,13 @@ class CorrectionAndReviewTest {
 
     @Test
     void parallelChecksRejectWithTheUnionOfTheirReasons() {
-        ProbeAgent agent = new ProbeAgent();
-        Verdicts.Recording judge = new Verdicts.Recording(s -> s.attempt() == 1
+        ScriptedAgent agent = new ScriptedAgent();
+        ScriptedValidator judge = ScriptedValidator.by(s -> s.attempt() == 1
                 ? Verdict.fail("llm-judge", "no error handling", "naming").withScore(5) : Verdict.pass("llm-judge").withScore(9));
-        Verdicts.Recording qa = new Verdicts.Recording(s -> s.attempt() == 1
+        ScriptedValidator qa = ScriptedValidator.by(s -> s.attempt() == 1
                 ? Verdict.fail("qa", "naming", "SQL injection in /oracles") : Verdict.pass("qa"));
         try (Orquestra o = engine().owners(Role.BACKEND, agent, 2).pipeline(Pipeline.defaults(PASS, judge, qa)).build()) {
-            o.submit(backlog(card("P-1")));
+            o.submit(aBacklog(aCard("P-1")));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
             CardEvent.Rejected rejected = o.history(CardId.of("P-1")).stream()
                     .filter(CardEvent.Rejected.class::isInstance).map(CardEvent.Rejected.class::cast).findFirst().orElseThrow();
@@ -115,11 +115,11 @@ class CorrectionAndReviewTest {
 
     @Test
     void aPassingJudgeBelowTheThresholdRejects() {
-        ProbeAgent agent = new ProbeAgent();
-        Verdicts.Recording judge = new Verdicts.Recording(s -> s.attempt() == 1 ? Verdict.pass("llm-judge").withScore(7.9)
+        ScriptedAgent agent = new ScriptedAgent();
+        ScriptedValidator judge = ScriptedValidator.by(s -> s.attempt() == 1 ? Verdict.pass("llm-judge").withScore(7.9)
                 : s.attempt() == 2 ? Verdict.pass("llm-judge") : Verdict.pass("llm-judge").withScore(8.0));
         try (Orquestra o = withPipeline(judge, agent).build()) {
-            o.submit(backlog(card("T-1")));
+            o.submit(aBacklog(aCard("T-1")));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
             List<List<String>> reasons = o.history(CardId.of("T-1")).stream().filter(CardEvent.Rejected.class::isInstance)
                     .map(e -> ((CardEvent.Rejected) e).reasons()).toList();
@@ -132,7 +132,7 @@ class CorrectionAndReviewTest {
 
     @Test
     void repeatedIdenticalFailureRunsTheDebuggerAndItsAdviceReachesTheNextWorkOrder() {
-        ProbeAgent agent = new ProbeAgent();
+        ScriptedAgent agent = new ScriptedAgent();
         List<FailureReport> reports = new CopyOnWriteArrayList<>();
         Debugger debugger = report -> {
             reports.add(report);
@@ -140,7 +140,7 @@ class CorrectionAndReviewTest {
                     List.of("write the OpenAPI contract first", "add error codes"), Usage.of(500, 200, "0.01")));
         };
         try (Orquestra o = withPipeline(judgeRejectingUntil(3, "DBG-1"), agent).debugger(debugger).build()) {
-            o.submit(backlog(card("DBG-1")));
+            o.submit(aBacklog(aCard("DBG-1")));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
 
             assertThat(reports).hasSize(1);
@@ -166,9 +166,9 @@ class CorrectionAndReviewTest {
 
     @Test
     void theThirdFailureEscalatesToAReviewer() {
-        ProbeAgent agent = new ProbeAgent();
+        ScriptedAgent agent = new ScriptedAgent();
         try (Orquestra o = withPipeline(judgeRejectingUntil(99, "E-1"), agent).build()) {
-            o.submit(backlog(card("E-1"), card("E-2", "E-1"), card("E-3")));
+            o.submit(aBacklog(aCard("E-1"), aCard("E-2", "E-1"), aCard("E-3")));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
 
             CardState e1 = o.cardState(CardId.of("E-1"));
@@ -188,11 +188,11 @@ class CorrectionAndReviewTest {
 
     @Test
     void approveOverrideReleasesDependentsAndIsAudited() {
-        ProbeAgent agent = new ProbeAgent();
+        ScriptedAgent agent = new ScriptedAgent();
         EventLog log = new EventLog();
         try (Orquestra o = withPipeline(judgeRejectingUntil(99, "O-1"), agent).build()) {
             o.subscribe(log);
-            o.submit(backlog(card("O-1"), card("O-2", "O-1")));
+            o.submit(aBacklog(aCard("O-1"), aCard("O-2", "O-1")));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
             Instant before = Instant.now();
 
@@ -214,9 +214,9 @@ class CorrectionAndReviewTest {
 
     @Test
     void rejectPermanentlyAbortsAndCancelsEveryDependent() {
-        ProbeAgent agent = new ProbeAgent();
+        ScriptedAgent agent = new ScriptedAgent();
         try (Orquestra o = withPipeline(judgeRejectingUntil(99, "X-1"), agent).build()) {
-            o.submit(backlog(card("X-1"), card("X-2", "X-1"), card("X-3", "X-2"), card("X-4")));
+            o.submit(aBacklog(aCard("X-1"), aCard("X-2", "X-1"), aCard("X-3", "X-2"), aCard("X-4")));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
 
             assertThat(o.review(CardId.of("X-1")).rejectPermanently("tech-lead", "out of scope"))
@@ -235,9 +235,9 @@ class CorrectionAndReviewTest {
 
     @Test
     void clarificationAddsContextAndRunsOneMoreAttempt() {
-        ProbeAgent agent = new ProbeAgent();
+        ScriptedAgent agent = new ScriptedAgent();
         try (Orquestra o = withPipeline(judgeRejectingUntil(4, "Q-1"), agent).build()) {
-            o.submit(backlog(card("Q-1")));
+            o.submit(aBacklog(aCard("Q-1")));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
 
             assertThat(o.review(CardId.of("Q-1")).requestClarification("po", "the oracle must return HTTP 409 on conflicts"))
@@ -257,9 +257,9 @@ class CorrectionAndReviewTest {
 
     @Test
     void aDecisionOnACardThatIsNotAwaitingReviewIsRefused() {
-        ProbeAgent agent = new ProbeAgent();
+        ScriptedAgent agent = new ScriptedAgent();
         try (Orquestra o = engine().owners(Role.BACKEND, agent, 2).build()) {
-            o.submit(backlog(card("N-1"), card("N-2", "N-9"), card("N-9", "N-1")));
+            o.submit(aBacklog(aCard("N-1"), aCard("N-2", "N-9"), aCard("N-9", "N-1")));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
             assertThatThrownBy(() -> o.review(CardId.of("N-1")).approveOverride("lead", "why not"))
                     .isInstanceOf(ReviewRefusedException.class)
@@ -276,9 +276,9 @@ class CorrectionAndReviewTest {
     @Test
     void cancellingATodoCardCancelsItsDependentsAndARunningCardIsRefused() {
         CompletableFuture<dev.orquestra.spi.WorkResult> gate = new CompletableFuture<>();
-        ProbeAgent agent = new ProbeAgent().answering(order -> gate);
+        ScriptedAgent agent = new ScriptedAgent().answering(order -> gate);
         try (Orquestra o = engine().owners(Role.BACKEND, agent, 1).build()) {
-            o.submit(backlog(card("K-1"), card("K-2", "K-1"), card("K-3", "K-2")));
+            o.submit(aBacklog(aCard("K-1"), aCard("K-2", "K-1"), aCard("K-3", "K-2")));
             awaitTrue(() -> agent.orders().size() == 1);
             assertThat(o.cancel(CardId.of("K-2"), "descoped")).isEqualTo(CardStatus.CANCELLED);
             awaitTrue(() -> o.status().count(CardStatus.CANCELLED) == 2);

@@ -1,8 +1,8 @@
 package dev.orquestra.engine;
 
-import static dev.orquestra.engine.Engines.backlog;
-import static dev.orquestra.engine.Engines.card;
 import static dev.orquestra.engine.Engines.engine;
+import static dev.orquestra.testkit.Fixtures.aBacklog;
+import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orquestra.Artifact;
@@ -19,8 +19,8 @@ import dev.orquestra.Role;
 import dev.orquestra.Usage;
 import dev.orquestra.Verdict;
 import dev.orquestra.spi.WorkResult;
-import dev.orquestra.testkit.ProbeAgent;
-import dev.orquestra.testkit.Verdicts;
+import dev.orquestra.testkit.ScriptedAgent;
+import dev.orquestra.testkit.ScriptedValidator;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,24 +30,24 @@ import org.junit.jupiter.api.Test;
 /** Cost is summed per card and per backlog; budgets escalate a card or stop new starts. */
 class CostAndMetricsTest {
 
-    private static ProbeAgent paying(String usd) {
-        return new ProbeAgent().answering(order -> CompletableFuture.completedFuture(WorkResult.succeeded(
+    private static ScriptedAgent paying(String usd) {
+        return new ScriptedAgent().answering(order -> CompletableFuture.completedFuture(WorkResult.succeeded(
                 List.of(Artifact.of("code", order.card().id() + ".java")), Usage.of(1000, 500, usd))));
     }
 
-    private static Verdicts.Recording judgeCosting(String usd, String... rejectFirstAttemptOf) {
+    private static ScriptedValidator judgeCosting(String usd, String... rejectFirstAttemptOf) {
         List<String> reject = List.of(rejectFirstAttemptOf);
-        return new Verdicts.Recording(s -> (reject.contains(s.card().id().value()) && s.attempt() == 1
+        return ScriptedValidator.by(s -> (reject.contains(s.card().id().value()) && s.attempt() == 1
                 ? Verdict.fail("llm-judge", "weak design").withScore(5) : Verdict.pass("llm-judge").withScore(9))
                 .withUsage(Usage.of(200, 50, usd)));
     }
 
     @Test
     void costIsSummedOverOwnersAndValidators() {
-        Verdicts.Recording free = new Verdicts.Recording(s -> Verdict.pass(s.stage()));
+        ScriptedValidator free = ScriptedValidator.by(s -> Verdict.pass(s.stage()));
         try (Orquestra o = engine().owners(Role.BACKEND, paying("0.10"), 2)
                 .pipeline(Pipeline.defaults(free, judgeCosting("0.02", "C-2"), free)).build()) {
-            o.submit(backlog(card("C-1"), card("C-2")));
+            o.submit(aBacklog(aCard("C-1"), aCard("C-2")));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
 
             CardState c1 = o.cardState(CardId.of("C-1"));
@@ -64,9 +64,9 @@ class CostAndMetricsTest {
     @Test
     void aCardOverItsBudgetIsEscalatedInsteadOfCorrected() {
         try (Orquestra o = engine().owners(Role.BACKEND, paying("0.30"), 1)
-                .pipeline(Pipeline.defaults(Verdicts.passing(), judgeCosting("0", "B-1"), Verdicts.passing()))
+                .pipeline(Pipeline.defaults(ScriptedValidator.passing(), judgeCosting("0", "B-1"), ScriptedValidator.passing()))
                 .policy(Policy.defaults().cardBudgetUsd(new BigDecimal("0.50"))).build()) {
-            o.submit(backlog(card("B-1")));
+            o.submit(aBacklog(aCard("B-1")));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
             CardState b1 = o.cardState(CardId.of("B-1"));
             assertThat(b1.status()).isEqualTo(CardStatus.AWAITING_HUMAN);
@@ -85,7 +85,7 @@ class CostAndMetricsTest {
     void aBacklogOverItsBudgetStartsNoNewCardButFinishesRunningOnes() {
         List<CardSpec> cards = new ArrayList<>();
         for (int i = 1; i <= 10; i++) {
-            cards.add(card("BB-" + i));
+            cards.add(aCard("BB-" + i));
         }
         try (Orquestra o = engine().owners(Role.BACKEND, paying("0.40"), 1)
                 .policy(Policy.defaults().backlogBudgetUsd(new BigDecimal("1.00"))).build()) {
@@ -105,16 +105,16 @@ class CostAndMetricsTest {
     @Test
     void metricsOfAScriptedRunMatchHandComputedValues() {
         // Five cards: two right first time, one rejected once, one escalated then overridden, one cancelled.
-        Verdicts.Recording judge = new Verdicts.Recording(s -> {
+        ScriptedValidator judge = ScriptedValidator.by(s -> {
             String id = s.card().id().value();
             boolean fail = id.equals("M-3") && s.attempt() == 1 || id.equals("M-4");
             return (fail ? Verdict.fail("llm-judge", "weak").withScore(4) : Verdict.pass("llm-judge").withScore(9))
                     .withUsage(Usage.of(100, 0, "0.05"));
         });
         try (Orquestra o = engine().owners(Role.BACKEND, paying("0.10"), 2)
-                .pipeline(Pipeline.defaults(Verdicts.passing(), judge, Verdicts.passing()))
+                .pipeline(Pipeline.defaults(ScriptedValidator.passing(), judge, ScriptedValidator.passing()))
                 .policy(Policy.defaults().highCostThresholdUsd(new BigDecimal("0.40"))).build()) {
-            o.submit(backlog(card("M-1"), card("M-2"), card("M-3"), card("M-4"), card("M-5", "M-4")));
+            o.submit(aBacklog(aCard("M-1"), aCard("M-2"), aCard("M-3"), aCard("M-4"), aCard("M-5", "M-4")));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
             o.cancel(CardId.of("M-5"), "descoped");
             o.review(CardId.of("M-4")).approveOverride("lead", "accepted as is");

@@ -2,14 +2,11 @@ package dev.orquestra.engine;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.orquestra.Backlog;
 import dev.orquestra.CardEvent;
 import dev.orquestra.CardId;
-import dev.orquestra.CardSpec;
 import dev.orquestra.CardStatus;
 import dev.orquestra.InMemoryStore;
 import dev.orquestra.Orquestra;
-import dev.orquestra.Role;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -25,14 +22,6 @@ final class Engines {
     /** A builder on a serializing in-memory store, so every event round-trips through CBOR. */
     static Orquestra.Builder engine() {
         return Orquestra.builder().store(InMemoryStore.serializing()).shutdownTimeout(Duration.ofSeconds(10));
-    }
-
-    static CardSpec card(String id, String... deps) {
-        return CardSpec.builder(id, Role.BACKEND).title("card " + id).dependsOn(deps).build();
-    }
-
-    static Backlog backlog(CardSpec... cards) {
-        return Backlog.of("test", List.of(cards));
     }
 
     static void awaitStatus(Orquestra o, String card, CardStatus status) {

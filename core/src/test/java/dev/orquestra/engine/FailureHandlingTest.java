@@ -1,9 +1,9 @@
 package dev.orquestra.engine;
 
 import static dev.orquestra.engine.Engines.awaitTrue;
-import static dev.orquestra.engine.Engines.backlog;
-import static dev.orquestra.engine.Engines.card;
 import static dev.orquestra.engine.Engines.engine;
+import static dev.orquestra.testkit.Fixtures.aBacklog;
+import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +20,7 @@ import dev.orquestra.spi.CancellationSignal;
 import dev.orquestra.spi.WorkResult;
 import dev.orquestra.testkit.EventLog;
 import dev.orquestra.testkit.ManualClock;
-import dev.orquestra.testkit.ProbeAgent;
+import dev.orquestra.testkit.ScriptedAgent;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -50,14 +50,14 @@ class FailureHandlingTest {
     @Test
     void failedCallsAreRetriedWithExponentialBackoff() {
         AtomicInteger calls = new AtomicInteger();
-        ProbeAgent agent = new ProbeAgent().answering(order -> calls.incrementAndGet() <= 2
+        ScriptedAgent agent = new ScriptedAgent().answering(order -> calls.incrementAndGet() <= 2
                 ? CompletableFuture.failedFuture(new IllegalStateException("model overloaded"))
                 : CompletableFuture.completedFuture(WorkResult.succeeded(List.of(), Usage.ZERO)));
         Policy policy = Policy.defaults().jitter(0).retries(3, Duration.ofSeconds(1), Duration.ofMinutes(1));
         try (Orquestra o = manualEngine(policy).owners(Role.BACKEND, agent, 1).build()) {
             EventLog log = new EventLog();
             o.subscribe(log);
-            o.submit(backlog(card("R-1")));
+            o.submit(aBacklog(aCard("R-1")));
             // a subscriber sees the event only after the retry timer is set
             awaitTrue(() -> log.ofType(CardEvent.RetryScheduled.class).size() == 1);
 
@@ -88,13 +88,13 @@ class FailureHandlingTest {
     void softTimeLimitFiresTheCancellationSignalAndIsRecorded() {
         List<CancellationSignal> signals = new CopyOnWriteArrayList<>();
         CompletableFuture<WorkResult> slow = new CompletableFuture<>();
-        ProbeAgent agent = new ProbeAgent().answering(order -> {
+        ScriptedAgent agent = new ScriptedAgent().answering(order -> {
             signals.add(order.cancellation());
             return slow;
         });
         Policy policy = Policy.defaults().softTimeLimit(Duration.ofSeconds(10)).hardTimeLimit(Duration.ofSeconds(60));
         try (Orquestra o = manualEngine(policy).owners(Role.BACKEND, agent, 1).build()) {
-            o.submit(backlog(card("S-1")));
+            o.submit(aBacklog(aCard("S-1")));
             awaitTrue(() -> signals.size() == 1);
             assertThat(agent.orders().get(0).softDeadline()).isEqualTo(clock.instant().plusSeconds(10));
             assertThat(agent.orders().get(0).deadline()).isEqualTo(clock.instant().plusSeconds(60));
@@ -117,12 +117,12 @@ class FailureHandlingTest {
     void hardTimeLimitFailsTheCallAndTheSlotStaysTakenUntilItReturns() {
         CompletableFuture<WorkResult> never = new CompletableFuture<>();
         AtomicInteger calls = new AtomicInteger();
-        ProbeAgent agent = new ProbeAgent().answering(order -> calls.incrementAndGet() == 1 ? never
+        ScriptedAgent agent = new ScriptedAgent().answering(order -> calls.incrementAndGet() == 1 ? never
                 : CompletableFuture.completedFuture(WorkResult.succeeded(List.of(), Usage.ZERO)));
         Policy policy = Policy.defaults().retries(0, Duration.ofSeconds(1), Duration.ofSeconds(1))
                 .softTimeLimit(Duration.ofSeconds(30)).hardTimeLimit(Duration.ofSeconds(60));
         try (Orquestra o = manualEngine(policy).owners(Role.BACKEND, agent, 1).build()) {
-            o.submit(backlog(card("H-1")));
+            o.submit(aBacklog(aCard("H-1")));
             awaitTrue(() -> calls.get() == 1);
             timePasses(o, Duration.ofSeconds(60));
             awaitTrue(() -> o.cardState(CardId.of("H-1")).attempt() == 2);
@@ -149,14 +149,14 @@ class FailureHandlingTest {
     @Test
     void exhaustedRetriesLeaveADeadLetterThatCanBeRedriven() {
         AtomicInteger calls = new AtomicInteger();
-        ProbeAgent agent = new ProbeAgent().answering(order -> calls.incrementAndGet() <= 2
+        ScriptedAgent agent = new ScriptedAgent().answering(order -> calls.incrementAndGet() <= 2
                 ? CompletableFuture.completedFuture(WorkResult.failed("tests do not compile", Usage.ZERO))
                 : CompletableFuture.completedFuture(WorkResult.succeeded(List.of(), Usage.ZERO)));
         Policy policy = Policy.defaults().jitter(0).maxAttempts(1).retries(1, Duration.ofSeconds(1), Duration.ofSeconds(1));
         try (Orquestra o = manualEngine(policy).owners(Role.BACKEND, agent, 1).build()) {
             EventLog log = new EventLog();
             o.subscribe(log);
-            o.submit(backlog(card("DL-1"), card("DL-2", "DL-1")));
+            o.submit(aBacklog(aCard("DL-1"), aCard("DL-2", "DL-1")));
             awaitTrue(() -> log.ofType(CardEvent.RetryScheduled.class).size() == 1);
             timePasses(o, Duration.ofSeconds(1));
             awaitTrue(() -> o.status().awaitingReview().equals(List.of(CardId.of("DL-1"))));

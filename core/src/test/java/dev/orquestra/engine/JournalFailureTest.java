@@ -1,6 +1,6 @@
 package dev.orquestra.engine;
 
-import static dev.orquestra.engine.Engines.card;
+import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,8 +17,8 @@ import dev.orquestra.Role;
 import dev.orquestra.spi.JournalReader;
 import dev.orquestra.spi.Store;
 import dev.orquestra.spi.WorkResult;
-import dev.orquestra.testkit.ProbeAgent;
-import dev.orquestra.testkit.Verdicts;
+import dev.orquestra.testkit.ScriptedAgent;
+import dev.orquestra.testkit.ScriptedValidator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,8 +45,8 @@ class JournalFailureTest {
         TIMER.shutdownNow();
     }
 
-    private static ProbeAgent slow() {
-        return new ProbeAgent().answering(order -> {
+    private static ScriptedAgent slow() {
+        return new ScriptedAgent().answering(order -> {
             CompletableFuture<WorkResult> done = new CompletableFuture<>();
             TIMER.schedule(() -> done.complete(WorkResult.succeeded()), 30, TimeUnit.MILLISECONDS);
             return done;
@@ -58,11 +58,11 @@ class JournalFailureTest {
         InMemoryStore store = InMemoryStore.serializing();
         List<CardSpec> cards = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            cards.add(i < 10 ? card("JF-" + i) : card("JF-" + i, "JF-" + (i - 10)));
+            cards.add(i < 10 ? aCard("JF-" + i) : aCard("JF-" + i, "JF-" + (i - 10)));
         }
         try (Orquestra o = Orquestra.builder().name("journal-failure").store(store).shutdownTimeout(Duration.ofSeconds(10))
                 .owners(Role.BACKEND, slow(), 4)
-                .pipeline(Pipeline.defaults(Verdicts.passing(), Verdicts.passing(), Verdicts.passing())).build()) {
+                .pipeline(Pipeline.defaults(ScriptedValidator.passing(), ScriptedValidator.passing(), ScriptedValidator.passing())).build()) {
             o.submit(Backlog.of("failures", cards));
             await().atMost(Engines.WAIT).until(() -> o.status().count(CardStatus.DONE) >= 4);
 
@@ -132,11 +132,11 @@ class JournalFailureTest {
         };
         List<CardSpec> cards = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            cards.add(card("OS-" + i));
+            cards.add(aCard("OS-" + i));
         }
         try (Orquestra o = Orquestra.builder().name("outage-status").store(store).askTimeout(Duration.ofSeconds(3))
                 .shutdownTimeout(Duration.ofSeconds(10)).owners(Role.BACKEND, slow(), 2)
-                .pipeline(Pipeline.defaults(Verdicts.passing(), Verdicts.passing(), Verdicts.passing())).build()) {
+                .pipeline(Pipeline.defaults(ScriptedValidator.passing(), ScriptedValidator.passing(), ScriptedValidator.passing())).build()) {
             o.submit(Backlog.of("outage", cards));
             await().atMost(Engines.WAIT).until(() -> o.status().count(CardStatus.DONE) >= 2);
             int doneBefore = o.status().count(CardStatus.DONE);

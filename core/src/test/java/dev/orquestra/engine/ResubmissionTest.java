@@ -1,7 +1,7 @@
 package dev.orquestra.engine;
 
 import static dev.orquestra.engine.Engines.WAIT;
-import static dev.orquestra.engine.Engines.card;
+import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +14,7 @@ import dev.orquestra.InMemoryStore;
 import dev.orquestra.Orquestra;
 import dev.orquestra.Resubmission;
 import dev.orquestra.Role;
-import dev.orquestra.testkit.ProbeAgent;
+import dev.orquestra.testkit.ScriptedAgent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +23,11 @@ import org.junit.jupiter.api.Test;
 /** A backlog submitted to a store that already holds one: the same resumes, a different one is refused or extends it. */
 class ResubmissionTest {
 
-    private static final List<CardSpec> CARDS = List.of(card("BE-1"), card("BE-2", "BE-1"), card("BE-3", "BE-2"));
+    private static final List<CardSpec> CARDS = List.of(aCard("BE-1"), aCard("BE-2", "BE-1"), aCard("BE-3", "BE-2"));
     private static final Backlog BACKLOG = Backlog.of("resubmit", CARDS);
 
     private final InMemoryStore store = InMemoryStore.serializing();
-    private final ProbeAgent agent = new ProbeAgent();
+    private final ScriptedAgent agent = new ScriptedAgent();
 
     private Orquestra engine() {
         return Orquestra.builder().name("resubmit").store(store).owners(Role.BACKEND, agent, 2)
@@ -67,10 +67,10 @@ class ResubmissionTest {
     @Test
     void aDifferentBacklogIsRefusedWithEveryDifferenceAndNothingIsAdded() {
         firstRun();
-        List<CardSpec> changed = new ArrayList<>(List.of(card("BE-1"),
+        List<CardSpec> changed = new ArrayList<>(List.of(aCard("BE-1"),
                 CardSpec.builder("BE-2", Role.BACKEND).title("another title").dependsOn("BE-1").build()));
-        changed.add(card("BE-9", "BE-1"));
-        changed.add(card("BE-10"));
+        changed.add(aCard("BE-9", "BE-1"));
+        changed.add(aCard("BE-10"));
         try (Orquestra o = engine()) {
             assertThatThrownBy(() -> o.submit(Backlog.of("renamed", changed)))
                     .isInstanceOfSatisfying(BacklogException.class, e -> assertThat(e.problems()).hasSize(4)
@@ -95,8 +95,8 @@ class ResubmissionTest {
     void addNewCardsAddsWhatTheStoredBacklogLacksAndRunsIt() {
         firstRun();
         List<CardSpec> extended = new ArrayList<>(CARDS);
-        extended.add(card("BE-4", "BE-3"));
-        extended.add(card("BE-5"));
+        extended.add(aCard("BE-4", "BE-3"));
+        extended.add(aCard("BE-5"));
         Backlog bigger = Backlog.of("resubmit", extended);
         try (Orquestra o = engine()) {
             assertThatThrownBy(() -> o.submit(bigger)).as("the default refuses it")

@@ -1,8 +1,8 @@
 package dev.orquestra.engine;
 
-import static dev.orquestra.engine.Engines.backlog;
-import static dev.orquestra.engine.Engines.card;
 import static dev.orquestra.engine.Engines.engine;
+import static dev.orquestra.testkit.Fixtures.aBacklog;
+import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orquestra.CardSpec;
@@ -14,8 +14,8 @@ import dev.orquestra.Priority;
 import dev.orquestra.Role;
 import dev.orquestra.Usage;
 import dev.orquestra.spi.WorkResult;
-import dev.orquestra.testkit.ProbeAgent;
-import dev.orquestra.testkit.Verdicts;
+import dev.orquestra.testkit.ScriptedAgent;
+import dev.orquestra.testkit.ScriptedValidator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,9 +39,9 @@ class SchedulingTest {
 
     @Test
     void chainStartsInDependencyOrder() {
-        ProbeAgent agent = new ProbeAgent();
+        ScriptedAgent agent = new ScriptedAgent();
         try (Orquestra o = engine().owners(Role.BACKEND, agent, 5).build()) {
-            o.submit(backlog(card("C-3", "C-2"), card("C-2", "C-1"), card("C-1")));
+            o.submit(aBacklog(aCard("C-3", "C-2"), aCard("C-2", "C-1"), aCard("C-1")));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
             assertThat(agent.cardsCalled()).containsExactly("C-1", "C-2", "C-3");
             assertThat(o.status().count(CardStatus.DONE)).isEqualTo(3);
@@ -50,10 +50,10 @@ class SchedulingTest {
 
     @Test
     void diamondStartsInDependencyOrder() {
-        ProbeAgent agent = new ProbeAgent();
+        ScriptedAgent agent = new ScriptedAgent();
         try (Orquestra o = engine().owners(Role.BACKEND, agent, 5).pipeline(
-                Pipeline.defaults(Verdicts.passing(), Verdicts.passing(), Verdicts.passing())).build()) {
-            o.submit(backlog(card("D-4", "D-2", "D-3"), card("D-2", "D-1"), card("D-3", "D-1"), card("D-1")));
+                Pipeline.defaults(ScriptedValidator.passing(), ScriptedValidator.passing(), ScriptedValidator.passing())).build()) {
+            o.submit(aBacklog(aCard("D-4", "D-2", "D-3"), aCard("D-2", "D-1"), aCard("D-3", "D-1"), aCard("D-1")));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
             List<String> order = agent.cardsCalled();
             assertThat(order).hasSize(4);
@@ -71,11 +71,11 @@ class SchedulingTest {
     @Test
     void higherPriorityFirstThenLongerCriticalPathThenFifo() throws Exception {
         CompletableFuture<WorkResult> gate = new CompletableFuture<>();
-        ProbeAgent agent = new ProbeAgent().answering(order -> order.card().id().value().equals("GATE") ? gate
+        ScriptedAgent agent = new ScriptedAgent().answering(order -> order.card().id().value().equals("GATE") ? gate
                 : CompletableFuture.completedFuture(WorkResult.succeeded(List.of(), Usage.ZERO)));
         try (Orquestra o = engine().owners(Role.BACKEND, agent, 1)
                 .policy(Policy.defaults().agingInterval(Duration.ofHours(10))).build()) {
-            o.submit(backlog(card("GATE")));
+            o.submit(aBacklog(aCard("GATE")));
             Engines.awaitTrue(() -> agent.orders().size() == 1);
             // With the single worker busy, everything below queues up; then the gate opens.
             List<CardSpec> cards = new ArrayList<>();
@@ -104,7 +104,7 @@ class SchedulingTest {
 
     @Test
     void poolLimitIsNeverExceededUnderLoad() {
-        ProbeAgent agent = new ProbeAgent().answering(order -> {
+        ScriptedAgent agent = new ScriptedAgent().answering(order -> {
             CompletableFuture<WorkResult> done = new CompletableFuture<>();
             TIMER.schedule(() -> done.complete(WorkResult.succeeded(List.of(), Usage.ZERO)),
                     ThreadLocalRandom.current().nextInt(1, 8), TimeUnit.MILLISECONDS);
@@ -112,7 +112,7 @@ class SchedulingTest {
         });
         List<CardSpec> cards = new ArrayList<>();
         for (int i = 0; i < 120; i++) {
-            cards.add(card("L-" + i));
+            cards.add(aCard("L-" + i));
         }
         try (Orquestra o = engine().owners(Role.BACKEND, agent, 3).build()) {
             o.submit(dev.orquestra.Backlog.of("load", cards));
@@ -125,7 +125,7 @@ class SchedulingTest {
 
     @Test
     void atMostMaxActiveCardsAreStartedAtOnce() {
-        ProbeAgent agent = new ProbeAgent().answering(order -> {
+        ScriptedAgent agent = new ScriptedAgent().answering(order -> {
             CompletableFuture<WorkResult> done = new CompletableFuture<>();
             TIMER.schedule(() -> done.complete(WorkResult.succeeded(List.of(), Usage.ZERO)), 3, TimeUnit.MILLISECONDS);
             return done;
@@ -149,7 +149,7 @@ class SchedulingTest {
     void cardsWaitingForAdmissionStartInPriorityOrderThenBacklogOrder() {
         // With one active card at a time nothing races: the start order is the admission order.
         // (With a larger limit, cards admitted together race each other to the agent pool.)
-        ProbeAgent agent = new ProbeAgent();
+        ScriptedAgent agent = new ScriptedAgent();
         List<CardSpec> cards = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             cards.add(prio("A-" + i, i % 10 == 0 ? Priority.CRITICAL : Priority.LOW));
@@ -171,12 +171,12 @@ class SchedulingTest {
 
     @Test
     void twoEnginesRunSideBySideInOneJvm() {
-        ProbeAgent a = new ProbeAgent();
-        ProbeAgent b = new ProbeAgent();
+        ScriptedAgent a = new ScriptedAgent();
+        ScriptedAgent b = new ScriptedAgent();
         try (Orquestra first = engine().name("first").owners(Role.BACKEND, a, 2).build();
              Orquestra second = engine().name("second").owners(Role.BACKEND, b, 2).build()) {
-            first.submit(backlog(card("X-1"), card("X-2", "X-1")));
-            second.submit(backlog(card("Y-1")));
+            first.submit(aBacklog(aCard("X-1"), aCard("X-2", "X-1")));
+            second.submit(aBacklog(aCard("Y-1")));
             assertThat(first.awaitQuiescence(Engines.WAIT)).isTrue();
             assertThat(second.awaitQuiescence(Engines.WAIT)).isTrue();
             assertThat(a.cardsCalled()).containsExactly("X-1", "X-2");
@@ -194,12 +194,12 @@ class SchedulingTest {
      */
     @Test
     void aCardThatWaitedForAdmissionStartsOnce() {
-        Pipeline rejectsEsc = Pipeline.defaults(Verdicts.passing(), Verdicts.by(s -> s.card().id().value().equals("ESC")
+        Pipeline rejectsEsc = Pipeline.defaults(ScriptedValidator.passing(), ScriptedValidator.by(s -> s.card().id().value().equals("ESC")
                 ? dev.orquestra.Verdict.fail("llm-judge", "never good enough").withScore(2)
-                : dev.orquestra.Verdict.pass("llm-judge").withScore(9)), Verdicts.passing());
-        try (Orquestra o = engine().owners(Role.BACKEND, new ProbeAgent(), 1).pipeline(rejectsEsc)
+                : dev.orquestra.Verdict.pass("llm-judge").withScore(9)), ScriptedValidator.passing());
+        try (Orquestra o = engine().owners(Role.BACKEND, new ScriptedAgent(), 1).pipeline(rejectsEsc)
                 .policy(Policy.defaults().maxActiveCards(2).debugRepeatedFailures(false)).build()) {
-            o.submit(backlog(card("A"), card("B"), card("ESC", "A"), card("D"), card("E"), card("F")));
+            o.submit(aBacklog(aCard("A"), aCard("B"), aCard("ESC", "A"), aCard("D"), aCard("E"), aCard("F")));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
             assertThat(o.status().count(CardStatus.DONE)).isEqualTo(5);
             assertThat(o.status().awaitingReview()).containsExactly(dev.orquestra.CardId.of("ESC"));

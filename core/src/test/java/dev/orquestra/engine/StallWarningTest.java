@@ -1,6 +1,6 @@
 package dev.orquestra.engine;
 
-import static dev.orquestra.engine.Engines.card;
+import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,7 +13,7 @@ import dev.orquestra.Orquestra;
 import dev.orquestra.Role;
 import dev.orquestra.internal.engine.Orchestrator;
 import dev.orquestra.spi.WorkResult;
-import dev.orquestra.testkit.ProbeAgent;
+import dev.orquestra.testkit.ScriptedAgent;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -50,10 +50,10 @@ class StallWarningTest {
     @Test
     void aStalledRunLogsOneWarningNamingTheQueueAndItsOldestItem() {
         CompletableFuture<WorkResult> stuck = new CompletableFuture<>();
-        ProbeAgent agent = new ProbeAgent().answering(order -> stuck);
+        ScriptedAgent agent = new ScriptedAgent().answering(order -> stuck);
         try (Orquestra o = Engines.engine().name("stall").owners(Role.BACKEND, agent, 1)
                 .stallWarningAfter(Duration.ofMillis(500)).build()) {
-            o.submit(Backlog.of("stall", List.of(card("ST-1"), card("ST-2"), card("ST-3"))));
+            o.submit(Backlog.of("stall", List.of(aCard("ST-1"), aCard("ST-2"), aCard("ST-3"))));
             await().atMost(Engines.WAIT).until(() -> warnings().size() == 1);
             String warning = warnings().get(0);
             assertThat(warning).contains("3 cards started and not settled")

@@ -1,7 +1,7 @@
 package dev.orquestra.engine;
 
-import static dev.orquestra.engine.Engines.card;
 import static dev.orquestra.engine.Engines.engine;
+import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orquestra.Backlog;
@@ -13,8 +13,8 @@ import dev.orquestra.Orquestra;
 import dev.orquestra.Pipeline;
 import dev.orquestra.Role;
 import dev.orquestra.Verdict;
-import dev.orquestra.testkit.ProbeAgent;
-import dev.orquestra.testkit.Verdicts;
+import dev.orquestra.testkit.ScriptedAgent;
+import dev.orquestra.testkit.ScriptedValidator;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -42,13 +42,13 @@ class StatusCountsTest {
     void theCountsAgreeWithEveryCard() {
         List<CardSpec> cards = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            cards.add(i < 10 ? card("SC-" + i) : card("SC-" + i, "SC-" + (i - 10)));
+            cards.add(i < 10 ? aCard("SC-" + i) : aCard("SC-" + i, "SC-" + (i - 10)));
         }
         List<String> rejected = List.of("SC-3", "SC-7");
-        Pipeline pipeline = Pipeline.defaults(Verdicts.passing(), Verdicts.by(s -> rejected.contains(s.card().id().value())
+        Pipeline pipeline = Pipeline.defaults(ScriptedValidator.passing(), ScriptedValidator.by(s -> rejected.contains(s.card().id().value())
                 ? Verdict.fail("llm-judge", "wrong").withScore(2) : Verdict.pass("llm-judge").withScore(9)),
-                Verdicts.passing());
-        try (Orquestra o = engine().owners(Role.BACKEND, new ProbeAgent(), 4).pipeline(pipeline).build()) {
+                ScriptedValidator.passing());
+        try (Orquestra o = engine().owners(Role.BACKEND, new ScriptedAgent(), 4).pipeline(pipeline).build()) {
             o.submit(Backlog.of("counts", cards));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
             BacklogStatus first = o.status();
@@ -73,12 +73,12 @@ class StatusCountsTest {
     @Test
     void theCountsAgreeWhileCardsRunAndAfterARestart() {
         java.util.concurrent.CompletableFuture<dev.orquestra.spi.WorkResult> gate = new java.util.concurrent.CompletableFuture<>();
-        ProbeAgent held = new ProbeAgent().answering(order -> order.card().id().value().startsWith("H")
+        ScriptedAgent held = new ScriptedAgent().answering(order -> order.card().id().value().startsWith("H")
                 ? gate : java.util.concurrent.CompletableFuture.completedFuture(dev.orquestra.spi.WorkResult.succeeded()));
         List<CardSpec> cards = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            cards.add(card("H-" + i));
-            cards.add(card("R-" + i, "H-" + i));
+            cards.add(aCard("H-" + i));
+            cards.add(aCard("R-" + i, "H-" + i));
             cards.add(CardSpec.builder("F-" + i, Role.BACKEND).priority(dev.orquestra.Priority.CRITICAL).build());
         }
         dev.orquestra.InMemoryStore store = dev.orquestra.InMemoryStore.serializing();
@@ -93,7 +93,7 @@ class StatusCountsTest {
             assertThat(running.count(CardStatus.QUEUED)).isEqualTo(3);
             assertThat(running.count(CardStatus.TODO)).isEqualTo(6);
         }
-        try (Orquestra o = Orquestra.builder().name("counts").store(store).owners(Role.BACKEND, new ProbeAgent(), 3)
+        try (Orquestra o = Orquestra.builder().name("counts").store(store).owners(Role.BACKEND, new ScriptedAgent(), 3)
                 .shutdownTimeout(java.time.Duration.ofSeconds(10)).build()) {
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
             assertThat(o.status().byStatus()).isEqualTo(recount(o, cards));

@@ -1,9 +1,9 @@
 package dev.orquestra.engine;
 
 import static dev.orquestra.engine.Engines.awaitTrue;
-import static dev.orquestra.engine.Engines.backlog;
-import static dev.orquestra.engine.Engines.card;
 import static dev.orquestra.engine.Engines.engine;
+import static dev.orquestra.testkit.Fixtures.aBacklog;
+import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orquestra.CardEvent;
@@ -12,7 +12,7 @@ import dev.orquestra.CardSpec;
 import dev.orquestra.CardStatus;
 import dev.orquestra.Orquestra;
 import dev.orquestra.Role;
-import dev.orquestra.testkit.ProbeAgent;
+import dev.orquestra.testkit.ScriptedAgent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +29,7 @@ class SubscriptionTest {
     private static CardSpec[] cards(int n) {
         CardSpec[] cards = new CardSpec[n];
         for (int i = 0; i < n; i++) {
-            cards[i] = card("S-" + i);
+            cards[i] = aCard("S-" + i);
         }
         return cards;
     }
@@ -38,7 +38,7 @@ class SubscriptionTest {
     void aBlockedListenerHoldsNoCardAndThenSeesEveryEventInOrder() throws InterruptedException {
         CountDownLatch release = new CountDownLatch(1);
         List<CardEvent> seen = new CopyOnWriteArrayList<>();
-        try (Orquestra o = engine().owners(Role.BACKEND, new ProbeAgent(), 3).build()) {
+        try (Orquestra o = engine().owners(Role.BACKEND, new ScriptedAgent(), 3).build()) {
             o.subscribe(event -> {
                 try {
                     release.await(30, TimeUnit.SECONDS);
@@ -47,7 +47,7 @@ class SubscriptionTest {
                 }
                 seen.add(event);
             });
-            o.submit(backlog(cards(200)));
+            o.submit(aBacklog(cards(200)));
             // every card finishes while the listener is stuck in its first event
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
             assertThat(o.status().count(CardStatus.DONE)).isEqualTo(200);
@@ -79,14 +79,14 @@ class SubscriptionTest {
     void aListenerThatThrowsKeepsReceivingTheRestOfAWrite() {
         AtomicInteger calls = new AtomicInteger();
         List<CardEvent> seen = new CopyOnWriteArrayList<>();
-        try (Orquestra o = engine().owners(Role.BACKEND, new ProbeAgent(), 1).build()) {
+        try (Orquestra o = engine().owners(Role.BACKEND, new ScriptedAgent(), 1).build()) {
             o.subscribe(event -> {
                 if (calls.incrementAndGet() % 2 == 1) {
                     throw new IllegalStateException("listener bug");
                 }
                 seen.add(event);
             });
-            o.submit(backlog(cards(5)));
+            o.submit(aBacklog(cards(5)));
             assertThat(o.awaitQuiescence(Engines.WAIT)).isTrue();
             int total = 0;
             for (int i = 0; i < 5; i++) {

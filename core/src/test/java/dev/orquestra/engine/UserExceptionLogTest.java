@@ -1,7 +1,7 @@
 package dev.orquestra.engine;
 
 import static dev.orquestra.engine.Engines.WAIT;
-import static dev.orquestra.engine.Engines.card;
+import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -17,7 +17,7 @@ import dev.orquestra.Policy;
 import dev.orquestra.Role;
 import dev.orquestra.internal.dispatch.Worker;
 import dev.orquestra.spi.WorkResult;
-import dev.orquestra.testkit.ProbeAgent;
+import dev.orquestra.testkit.ScriptedAgent;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -52,7 +52,7 @@ class UserExceptionLogTest {
     @Test
     void aThrownAndAFailedStageAreEachLoggedOnceWithTheirStack() {
         AtomicInteger calls = new AtomicInteger();
-        ProbeAgent agent = new ProbeAgent().answering(order -> switch (calls.incrementAndGet()) {
+        ScriptedAgent agent = new ScriptedAgent().answering(order -> switch (calls.incrementAndGet()) {
             case 1 -> throw new IllegalStateException("thrown by the agent");
             case 2 -> CompletableFuture.failedFuture(new java.io.UncheckedIOException("failed stage",
                     new java.io.IOException("disk")));
@@ -61,7 +61,7 @@ class UserExceptionLogTest {
         Policy policy = Policy.defaults().jitter(0).retries(3, Duration.ofMillis(10), Duration.ofMillis(20));
         try (Orquestra o = Engines.engine().name("user-exceptions").policy(policy).owners(Role.BACKEND, agent, 1)
                 .build()) {
-            o.submit(Backlog.of("user-exceptions", List.of(card("UX-1"))));
+            o.submit(Backlog.of("user-exceptions", List.of(aCard("UX-1"))));
             assertThat(o.awaitQuiescence(WAIT)).isTrue();
             assertThat(o.cardState(CardId.of("UX-1")).status()).isEqualTo(CardStatus.DONE);
             List<String> recorded = o.history(CardId.of("UX-1")).stream()

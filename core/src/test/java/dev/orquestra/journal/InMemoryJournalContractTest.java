@@ -2,6 +2,7 @@ package dev.orquestra.journal;
 
 import dev.orquestra.InMemoryStore;
 import dev.orquestra.spi.Store;
+import dev.orquestra.testkit.JournalContract;
 import java.util.List;
 
 /** The journal contract on the in-memory store (serializing, as a real journal would). */

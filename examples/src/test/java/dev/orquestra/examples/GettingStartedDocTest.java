@@ -14,20 +14,15 @@ import dev.orquestra.Subscription;
 import dev.orquestra.examples.squad.Squad;
 import dev.orquestra.examples.squad.SquadSettings;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,30 +34,16 @@ import org.junit.jupiter.api.io.TempDir;
 class GettingStartedDocTest {
 
     private static final Path GUIDE = Path.of("..", "docs", "getting-started.md");
-    private static final Pattern BLOCK = Pattern.compile("```(java|xml)\\n(.*?)```", Pattern.DOTALL);
 
     @Test
     void everyCodeBlockOfTheGuideIsCodeThatCompiles() throws IOException {
         List<Path> sources = new ArrayList<>();
         sources.add(Path.of("embedding", "pom.xml"));
         sources.add(Path.of("embedding", "src", "main", "resources", "logback.xml"));
-        sources.addAll(files(Path.of("embedding", "src", "main", "java")));
-        sources.addAll(files(Path.of("..", "core", "src", "main", "java", "dev", "orquestra", "spi")));
+        sources.addAll(DocBlocks.javaFiles(Path.of("embedding", "src", "main", "java")));
+        sources.addAll(DocBlocks.javaFiles(Path.of("..", "core", "src", "main", "java", "dev", "orquestra", "spi")));
         sources.add(Path.of("src", "test", "java", "dev", "orquestra", "examples", "GettingStartedDocTest.java"));
-        List<List<String>> texts = new ArrayList<>();
-        for (Path source : sources) {
-            texts.add(normalized(Files.readString(source, StandardCharsets.UTF_8)));
-        }
-
-        Matcher m = BLOCK.matcher(Files.readString(GUIDE, StandardCharsets.UTF_8));
-        int blocks = 0;
-        while (m.find()) {
-            List<String> block = normalized(m.group(2));
-            blocks++;
-            assertThat(texts).as("a %s block of the guide is not in the sources it comes from:%n%s", m.group(1),
-                    m.group(2)).anyMatch(text -> Collections.indexOfSubList(text, block) >= 0);
-        }
-        assertThat(blocks).isGreaterThanOrEqualTo(9);
+        DocBlocks.assertEveryBlockIsIn(GUIDE, sources, 9);
     }
 
     @Test
@@ -102,16 +83,5 @@ class GettingStartedDocTest {
         } finally {
             scheduler.shutdownNow();
         }
-    }
-
-    private static List<Path> files(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            return paths.filter(p -> p.toString().endsWith(".java")).sorted().toList();
-        }
-    }
-
-    /** The lines, stripped, without blank ones: indentation and spacing between blocks do not matter. */
-    private static List<String> normalized(String text) {
-        return text.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
     }
 }

@@ -17,7 +17,7 @@ import dev.orquestra.Role;
 import dev.orquestra.persistence.internal.JournalHealth;
 import dev.orquestra.spi.JournalReader;
 import dev.orquestra.spi.WorkResult;
-import dev.orquestra.testkit.ProbeAgent;
+import dev.orquestra.testkit.ScriptedAgent;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -112,7 +112,7 @@ class DatabaseOutageTest {
     void aRunSurvivesADatabaseOutageAndLogsItOnce() throws Exception {
         Switchable db = new Switchable();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        ProbeAgent agent = new ProbeAgent().answering(order -> {
+        ScriptedAgent agent = new ScriptedAgent().answering(order -> {
             CompletableFuture<WorkResult> r = new CompletableFuture<>();
             timer.schedule(() -> r.complete(WorkResult.succeeded()), 20, TimeUnit.MILLISECONDS);
             return r;

@@ -13,7 +13,7 @@ import dev.orquestra.Pipeline;
 import dev.orquestra.Role;
 import dev.orquestra.spi.JournalReader;
 import dev.orquestra.spi.WorkResult;
-import dev.orquestra.testkit.Verdicts;
+import dev.orquestra.testkit.ScriptedValidator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -108,7 +108,7 @@ class DiskFullTest {
         JdbcStore store = JdbcStore.h2(mount.resolve("data"));
         Path filler = mount.resolve("filler");
         try (Orquestra o = Orquestra.builder().name("disk-full").store(store).owners(Role.BACKEND, owner, 4)
-                .pipeline(Pipeline.defaults(Verdicts.passing(), Verdicts.passing(), Verdicts.passing()))
+                .pipeline(Pipeline.defaults(ScriptedValidator.passing(), ScriptedValidator.passing(), ScriptedValidator.passing()))
                 .checkpointEvery(0).shutdownTimeout(Duration.ofSeconds(20)).build()) {
             o.submit(Backlog.of("disk-full", cards));
             await().atMost(Duration.ofMinutes(2)).until(() -> o.status().count(CardStatus.DONE) >= CARDS / 10);

@@ -1,7 +1,7 @@
 package dev.orquestra.persistence;
 
-import dev.orquestra.journal.JournalContract;
 import dev.orquestra.spi.Store;
+import dev.orquestra.testkit.JournalContract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

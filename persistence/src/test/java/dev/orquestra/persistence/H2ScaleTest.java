@@ -7,7 +7,7 @@ import dev.orquestra.BacklogStatus;
 import dev.orquestra.CardReport;
 import dev.orquestra.CardStatus;
 import dev.orquestra.Orquestra;
-import dev.orquestra.testkit.ScaleRun;
+import dev.orquestra.scale.ScaleRun;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;

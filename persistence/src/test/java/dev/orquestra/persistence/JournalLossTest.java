@@ -10,7 +10,7 @@ import dev.orquestra.JournalLossException;
 import dev.orquestra.Orquestra;
 import dev.orquestra.Role;
 import dev.orquestra.internal.engine.HighWaterMark;
-import dev.orquestra.testkit.ProbeAgent;
+import dev.orquestra.testkit.ScriptedAgent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -42,7 +42,7 @@ class JournalLossTest {
     }
 
     private Orquestra.Builder engine() {
-        return Orquestra.builder().name("loss").store(JdbcStore.h2(dir)).owners(Role.BACKEND, new ProbeAgent(), 2)
+        return Orquestra.builder().name("loss").store(JdbcStore.h2(dir)).owners(Role.BACKEND, new ScriptedAgent(), 2)
                 .shutdownTimeout(Duration.ofSeconds(15));
     }
 

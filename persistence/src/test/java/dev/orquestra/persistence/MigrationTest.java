@@ -10,8 +10,8 @@ import dev.orquestra.Pipeline;
 import dev.orquestra.Role;
 import dev.orquestra.spi.JournalReader;
 import dev.orquestra.spi.Store;
-import dev.orquestra.testkit.ProbeAgent;
-import dev.orquestra.testkit.Verdicts;
+import dev.orquestra.testkit.ScriptedAgent;
+import dev.orquestra.testkit.ScriptedValidator;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -33,14 +33,14 @@ class MigrationTest {
     @TempDir
     Path dir;
 
-    private static Orquestra engine(Store store, ProbeAgent agent) {
+    private static Orquestra engine(Store store, ScriptedAgent agent) {
         return Orquestra.builder().name(LegacyStores.ENGINE).store(store).owners(Role.BACKEND, agent, 2)
-                .pipeline(Pipeline.defaults(Verdicts.passing(), Verdicts.passing(), Verdicts.passing()))
+                .pipeline(Pipeline.defaults(ScriptedValidator.passing(), ScriptedValidator.passing(), ScriptedValidator.passing()))
                 .shutdownTimeout(Duration.ofSeconds(15)).build();
     }
 
     private static void resumesWhereTheOldReleaseStopped(Store store) {
-        ProbeAgent agent = new ProbeAgent();
+        ScriptedAgent agent = new ScriptedAgent();
         try (Orquestra o = engine(store, agent)) {
             List<String> expected = LegacyStores.expected();
             for (String line : expected.subList(0, expected.size() - 1)) {
@@ -74,7 +74,7 @@ class MigrationTest {
             assertThat(SchemaBootstrapTest.tables(c)).doesNotContain("event_journal", "event_tag", "snapshot");
         }
         // and it opens again as a version-2 store
-        ProbeAgent agent = new ProbeAgent();
+        ScriptedAgent agent = new ScriptedAgent();
         try (Orquestra o = engine(JdbcStore.h2(dir), agent)) {
             assertThat(o.status().count(CardStatus.DONE)).isEqualTo(6);
             assertThat(agent.orders()).isEmpty();

@@ -8,7 +8,7 @@ import dev.orquestra.CardSpec;
 import dev.orquestra.CardStatus;
 import dev.orquestra.Orquestra;
 import dev.orquestra.Role;
-import dev.orquestra.testkit.ProbeAgent;
+import dev.orquestra.testkit.ScriptedAgent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +44,7 @@ class ReadOnlyStoreTest {
     }
 
     private Orquestra.Builder engine(JdbcStore store) {
-        return Orquestra.builder().name("reader").store(store).owners(Role.BACKEND, new ProbeAgent(), 2)
+        return Orquestra.builder().name("reader").store(store).owners(Role.BACKEND, new ScriptedAgent(), 2)
                 .shutdownTimeout(Duration.ofSeconds(15));
     }
 

@@ -6,6 +6,7 @@ import dev.orquestra.Diagnosis;
 import dev.orquestra.Role;
 import dev.orquestra.examples.squad.Placeholders.Flag;
 import dev.orquestra.spi.WorkOrder;
+import dev.orquestra.testkit.Dice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package dev.orquestra.examples.squad;
 
+import dev.orquestra.testkit.Dice;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

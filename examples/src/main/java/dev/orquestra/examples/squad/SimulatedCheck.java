@@ -4,6 +4,7 @@ import dev.orquestra.Usage;
 import dev.orquestra.Verdict;
 import dev.orquestra.spi.Submission;
 import dev.orquestra.spi.Validator;
+import dev.orquestra.testkit.Dice;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

@@ -5,6 +5,7 @@ import dev.orquestra.Usage;
 import dev.orquestra.examples.squad.Findings.Cause;
 import dev.orquestra.spi.Debugger;
 import dev.orquestra.spi.FailureReport;
+import dev.orquestra.testkit.Dice;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,6 +7,7 @@ import dev.orquestra.Verdict;
 import dev.orquestra.examples.squad.Findings.Finding;
 import dev.orquestra.examples.squad.SquadSettings.Trouble;
 import dev.orquestra.spi.Submission;
+import dev.orquestra.testkit.Dice;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -10,6 +10,7 @@ import dev.orquestra.examples.squad.SquadSettings.Trouble;
 import dev.orquestra.spi.Agent;
 import dev.orquestra.spi.WorkOrder;
 import dev.orquestra.spi.WorkResult;
+import dev.orquestra.testkit.Dice;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;

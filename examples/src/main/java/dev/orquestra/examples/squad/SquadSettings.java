@@ -2,6 +2,7 @@ package dev.orquestra.examples.squad;
 
 import dev.orquestra.Role;
 import dev.orquestra.Usage;
+import dev.orquestra.testkit.Dice;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Collections;

@@ -15,8 +15,8 @@ import dev.orquestra.Role;
 import dev.orquestra.Usage;
 import dev.orquestra.examples.squad.SquadSettings.RoleOdds;
 import dev.orquestra.examples.squad.SquadSettings.TokenRange;
-import dev.orquestra.internal.dispatch.Signal;
 import dev.orquestra.spi.WorkResult;
+import dev.orquestra.testkit.ManualCancellation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -210,11 +210,11 @@ class SimulatedOwnerTest {
     void itNeverBlocksTheCallerAndStopsWhenCancelled() throws IOException {
         SquadSettings slow = flawless().ownerLatency(SquadSettings.Latency.ofMillis(60_000, 60_000)).build();
         Squad squad = Squad.create(slow, dir, scheduler);
-        Signal signal = new Signal();
+        ManualCancellation signal = new ManualCancellation();
         CompletableFuture<WorkResult> call = squad.agent(Role.QA).perform(anOrder(aCard(Role.QA), 1, signal))
                 .toCompletableFuture();
         assertThat(call).isNotDone();
-        signal.fire("soft time limit of PT50M reached");
+        signal.cancel("soft time limit of PT50M reached");
         WorkResult result = call.join();
         assertThat(result.error()).isEqualTo("QA owner stopped: soft time limit of PT50M reached");
         try (Stream<Path> files = Files.walk(dir)) {

@@ -14,8 +14,8 @@ import dev.orquestra.CardSpec;
 import dev.orquestra.Role;
 import dev.orquestra.Verdict;
 import dev.orquestra.examples.squad.SquadSettings.RoleOdds;
-import dev.orquestra.internal.dispatch.Signal;
 import dev.orquestra.spi.WorkResult;
+import dev.orquestra.testkit.ManualCancellation;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -147,11 +147,11 @@ class SimulatedVerificationTest {
     @Test
     void aCancelledCheckCompletesWithAFailure() {
         SquadSettings slow = INSTANT.toBuilder().validatorLatency(SquadSettings.Latency.ofMillis(60_000, 60_000)).build();
-        Signal signal = new Signal();
+        ManualCancellation signal = new ManualCancellation();
         CompletableFuture<Verdict> call = new SimulatedVerification(slow, dir, scheduler)
                 .validate(aSubmission(card, 1, "verification", List.of(), signal)).toCompletableFuture();
         assertThat(call).isNotDone();
-        signal.fire("the engine is closing");
+        signal.cancel("the engine is closing");
         assertThatThrownBy(call::join).hasMessageContaining("verification of BE-001/1/verification stopped")
                 .hasMessageContaining("the engine is closing");
     }

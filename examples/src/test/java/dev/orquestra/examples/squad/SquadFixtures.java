@@ -9,11 +9,12 @@ import dev.orquestra.Priority;
 import dev.orquestra.Role;
 import dev.orquestra.Usage;
 import dev.orquestra.Verdict;
-import dev.orquestra.internal.dispatch.Signal;
 import dev.orquestra.spi.CancellationSignal;
 import dev.orquestra.spi.Submission;
 import dev.orquestra.spi.WorkOrder;
 import dev.orquestra.spi.WorkResult;
+import dev.orquestra.testkit.Fixtures;
+import dev.orquestra.testkit.ManualCancellation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 /** Test objects for the simulated squad: cards, work orders, submissions and cancellation signals. */
 final class SquadFixtures {
 
-    static final Instant SOFT = Instant.parse("2030-01-01T00:50:00Z");
-    static final Instant HARD = Instant.parse("2030-01-01T01:00:00Z");
+    static final Instant SOFT = Fixtures.SOFT_DEADLINE;
+    static final Instant HARD = Fixtures.DEADLINE;
 
     /** Settings with no latency, so calls complete as soon as the scheduler runs them. */
     static final SquadSettings INSTANT = SquadSettings.builder().latency(SquadSettings.Latency.ofMillis(0, 0)).build();
@@ -100,6 +101,6 @@ final class SquadFixtures {
     }
 
     static CancellationSignal never() {
-        return new Signal();
+        return new ManualCancellation();
     }
 }

@@ -9,6 +9,7 @@ import dev.orquestra.examples.squad.SquadSettings.ModelPrice;
 import dev.orquestra.examples.squad.SquadSettings.RoleOdds;
 import dev.orquestra.examples.squad.SquadSettings.TokenRange;
 import dev.orquestra.examples.squad.SquadSettings.Trouble;
+import dev.orquestra.testkit.Dice;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.HashSet;

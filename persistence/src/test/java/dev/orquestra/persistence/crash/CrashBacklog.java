@@ -4,6 +4,7 @@ import dev.orquestra.Backlog;
 import dev.orquestra.CardSpec;
 import dev.orquestra.Priority;
 import dev.orquestra.Role;
+import dev.orquestra.testkit.Dice;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,24 +47,24 @@ final class CrashBacklog {
         List<CardSpec> specs = new ArrayList<>(cards);
         for (int i = 0; i < cards; i++) {
             String id = id(i);
-            CallDice dice = CallDice.of(seed, id, 0, "backlog");
+            Dice dice = Dice.of(seed, id, 0, "backlog");
             int layer = i / perLayer;
             Set<String> deps = new LinkedHashSet<>();
             if (layer > 0) {
                 int previousStart = (layer - 1) * perLayer;
                 // the first card of layer 1 waits on the doomed first card, so some card always stays TODO
-                deps.add(id(i == perLayer ? 0 : previousStart + dice.between("dep-1", 0, perLayer - 1)));
-                if (dice.chance("has-dep-2", 0.25)) {
-                    deps.add(id(dice.between("dep-2", 0, layer * perLayer - 1)));
+                deps.add(id(i == perLayer ? 0 : previousStart + dice.roll("dep-1").between(0, perLayer - 1)));
+                if (dice.roll("has-dep-2").chance(0.25)) {
+                    deps.add(id(dice.roll("dep-2").between(0, layer * perLayer - 1)));
                 }
-                if (dice.chance("has-dep-3", 0.08)) {
-                    deps.add(id(dice.between("dep-3", 0, layer * perLayer - 1)));
+                if (dice.roll("has-dep-3").chance(0.08)) {
+                    deps.add(id(dice.roll("dep-3").between(0, layer * perLayer - 1)));
                 }
             }
-            specs.add(CardSpec.builder(id, ROLES.get(dice.between("role", 0, ROLES.size() - 1)))
+            specs.add(CardSpec.builder(id, ROLES.get(dice.roll("role").between(0, ROLES.size() - 1)))
                     .type("TASK")
                     .title("crash card " + id + " (layer " + layer + ")")
-                    .priority(PRIORITIES.get(dice.between("priority", 0, PRIORITIES.size() - 1)))
+                    .priority(PRIORITIES.get(dice.roll("priority").between(0, PRIORITIES.size() - 1)))
                     .dependsOn(deps.toArray(new String[0]))
                     .metadata("layer", layer)
                     .build());

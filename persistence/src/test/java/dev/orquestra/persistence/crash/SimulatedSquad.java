@@ -8,6 +8,7 @@ import dev.orquestra.spi.Agent;
 import dev.orquestra.spi.Debugger;
 import dev.orquestra.spi.Validator;
 import dev.orquestra.spi.WorkResult;
+import dev.orquestra.testkit.Dice;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +21,7 @@ import java.util.function.Supplier;
 /**
  * The crash test's agents: owners, the three checks of {@code Pipeline.defaults} and a debugger,
  * each answering after a few milliseconds (on a scheduler, never by sleeping in the caller's thread),
- * and each deciding only from {@code (seed, cardId, attempt, stage)} through {@link CallDice}. A
+ * and each deciding only from {@code (seed, cardId, attempt, stage)} through {@link Dice}. A
  * retry of a call gets the same answer, so a failing owner call fails every retry of its attempt,
  * and a call repeated after a crash gets the answer the first one would have had.
  *
@@ -62,27 +63,27 @@ final class SimulatedSquad {
     }
 
     static boolean cursed(long seed, String cardId) {
-        return CallDice.of(seed, cardId, 0, "card").chance("cursed", CURSED);
+        return Dice.of(seed, cardId, 0, "card").roll("cursed").chance(CURSED);
     }
 
     private String weakSpot(String cardId) {
-        CallDice card = CallDice.of(seed, cardId, 0, "card");
-        return WEAK_SPOTS.get(card.between("weak-spot", 0, WEAK_SPOTS.size() - 1));
+        Dice card = Dice.of(seed, cardId, 0, "card");
+        return WEAK_SPOTS.get(card.roll("weak-spot").between(0, WEAK_SPOTS.size() - 1));
     }
 
     /** The reason a check gives: usually the card's weak spot, sometimes something else. */
-    private String reason(String cardId, CallDice dice) {
-        return dice.chance("usual-reason", 0.8) ? weakSpot(cardId)
-                : WEAK_SPOTS.get(dice.between("other-reason", 0, WEAK_SPOTS.size() - 1));
+    private String reason(String cardId, Dice dice) {
+        return dice.roll("usual-reason").chance(0.8) ? weakSpot(cardId)
+                : WEAK_SPOTS.get(dice.roll("other-reason").between(0, WEAK_SPOTS.size() - 1));
     }
 
     private static double odds(boolean cursed, int attempt, double cursedOdds, double first) {
         return cursed ? cursedOdds : attempt == 1 ? first : first / 2;
     }
 
-    private static Usage usage(CallDice dice, int minTokens, int maxTokens) {
-        long in = dice.between("tokens-in", minTokens, maxTokens);
-        long out = dice.between("tokens-out", minTokens / 4, maxTokens / 4);
+    private static Usage usage(Dice dice, int minTokens, int maxTokens) {
+        long in = dice.roll("tokens-in").between(minTokens, maxTokens);
+        long out = dice.roll("tokens-out").between(minTokens / 4, maxTokens / 4);
         return new Usage(in, out, BigDecimal.valueOf(in * 3 + out * 15, 6));
     }
 
@@ -91,14 +92,14 @@ final class SimulatedSquad {
             calls.called(order.idempotencyKey());
             String id = order.card().id().value();
             int attempt = order.attempt();
-            CallDice dice = CallDice.of(seed, id, attempt, "owner");
+            Dice dice = Dice.of(seed, id, attempt, "owner");
             boolean fails = id.equals(FLAKY_OWNER) && attempt == 1
-                    || dice.chance("fails", odds(cursed(seed, id), attempt, 0.30, 0.03));
+                    || dice.roll("fails").chance(odds(cursed(seed, id), attempt, 0.30, 0.03));
             Usage usage = usage(dice, 800, 3000);
-            return after(dice.between("latency", 2, 6), () -> fails
+            return after(dice.roll("latency").between(2, 6), () -> fails
                     ? WorkResult.failed("build broke on " + weakSpot(id), usage)
                     : WorkResult.succeeded(List.of(Artifact.of("code", "crash/" + id + "/attempt-" + attempt + ".java")
-                            .withContentHash("fnv:" + Long.toHexString(dice.fingerprint("content")))), usage));
+                            .withContentHash("fnv:" + Long.toHexString(dice.roll("content").nextLong()))), usage));
         };
     }
 
@@ -106,13 +107,13 @@ final class SimulatedSquad {
         return submission -> {
             calls.called(submission.idempotencyKey());
             String id = submission.card().id().value();
-            CallDice dice = CallDice.of(seed, id, submission.attempt(), submission.stage());
+            Dice dice = Dice.of(seed, id, submission.attempt(), submission.stage());
             boolean rejects = id.equals(DOOMED)
-                    || dice.chance("rejects", odds(cursed(seed, id), submission.attempt(), 0.50, 0.08));
+                    || dice.roll("rejects").chance(odds(cursed(seed, id), submission.attempt(), 0.50, 0.08));
             Verdict verdict = rejects ? Verdict.fail(submission.stage(), "evidence missing for "
                     + (id.equals(DOOMED) ? weakSpot(id) : reason(id, dice)))
                     : Verdict.pass(submission.stage());
-            return after(dice.between("latency", 1, 4), () -> verdict.withUsage(usage(dice, 200, 600)));
+            return after(dice.roll("latency").between(1, 4), () -> verdict.withUsage(usage(dice, 200, 600)));
         };
     }
 
@@ -120,18 +121,18 @@ final class SimulatedSquad {
         return submission -> {
             calls.called(submission.idempotencyKey());
             String id = submission.card().id().value();
-            CallDice dice = CallDice.of(seed, id, submission.attempt(), submission.stage());
-            boolean low = dice.chance("low-score", odds(cursed(seed, id), submission.attempt(), 0.60, 0.06));
+            Dice dice = Dice.of(seed, id, submission.attempt(), submission.stage());
+            boolean low = dice.roll("low-score").chance(odds(cursed(seed, id), submission.attempt(), 0.60, 0.06));
             Verdict verdict;
             if (low) {
-                double score = 4.0 + dice.between("score", 0, 39) / 10.0;
-                verdict = dice.chance("lenient", 0.5) ? Verdict.pass(submission.stage()).withScore(score)
+                double score = 4.0 + dice.roll("score").between(0, 39) / 10.0;
+                verdict = dice.roll("lenient").chance(0.5) ? Verdict.pass(submission.stage()).withScore(score)
                         : Verdict.fail(submission.stage(), "weak " + reason(id, dice)).withScore(score);
             } else {
-                verdict = Verdict.pass(submission.stage()).withScore(8.0 + dice.between("score", 0, 20) / 10.0);
+                verdict = Verdict.pass(submission.stage()).withScore(8.0 + dice.roll("score").between(0, 20) / 10.0);
             }
             Verdict answer = verdict.withUsage(usage(dice, 400, 1200));
-            return after(dice.between("latency", 1, 4), () -> answer);
+            return after(dice.roll("latency").between(1, 4), () -> answer);
         };
     }
 
@@ -139,11 +140,11 @@ final class SimulatedSquad {
         return submission -> {
             calls.called(submission.idempotencyKey());
             String id = submission.card().id().value();
-            CallDice dice = CallDice.of(seed, id, submission.attempt(), submission.stage());
-            boolean rejects = dice.chance("rejects", odds(cursed(seed, id), submission.attempt(), 0.40, 0.05));
+            Dice dice = Dice.of(seed, id, submission.attempt(), submission.stage());
+            boolean rejects = dice.roll("rejects").chance(odds(cursed(seed, id), submission.attempt(), 0.40, 0.05));
             Verdict verdict = rejects ? Verdict.fail(submission.stage(), "acceptance test fails on " + reason(id, dice))
                     : Verdict.pass(submission.stage());
-            return after(dice.between("latency", 1, 4), () -> verdict.withUsage(usage(dice, 200, 600)));
+            return after(dice.roll("latency").between(1, 4), () -> verdict.withUsage(usage(dice, 200, 600)));
         };
     }
 
@@ -151,10 +152,10 @@ final class SimulatedSquad {
         return report -> {
             calls.called(report.idempotencyKey());
             String id = report.card().id().value();
-            CallDice dice = CallDice.of(seed, id, report.attempt(), "debugger");
+            Dice dice = Dice.of(seed, id, report.attempt(), "debugger");
             Diagnosis diagnosis = new Diagnosis("the attempts keep missing " + weakSpot(id),
                     List.of("cover " + weakSpot(id) + " first", "re-run the checks locally"), usage(dice, 500, 1500));
-            return after(dice.between("latency", 2, 5), () -> diagnosis);
+            return after(dice.roll("latency").between(2, 5), () -> diagnosis);
         };
     }
 

@@ -6,27 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Test objects: cards, backlogs and seed-format JSON. Every card made here is owned by BACKEND and
- * titled after its id unless the test says otherwise.
+ * Seed-format backlog JSON for the reader's tests (cards and backlogs come from the testkit's
+ * {@code Fixtures}).
  */
-public final class Fixtures {
+public final class SeedJsonFixtures {
 
-    private Fixtures() {
-    }
-
-    /** A BACKEND card with no dependencies. */
-    public static CardSpec aCard(String id) {
-        return CardSpec.builder(id, Role.BACKEND).title("Card " + id).build();
-    }
-
-    /** A BACKEND card that depends on the given cards. */
-    public static CardSpec aCard(String id, String... dependencies) {
-        return CardSpec.builder(id, Role.BACKEND).title("Card " + id).dependsOn(dependencies).build();
-    }
-
-    /** A backlog of project "test" holding the given cards. */
-    public static Backlog aBacklog(CardSpec... cards) {
-        return Backlog.of("test", List.of(cards));
+    private SeedJsonFixtures() {
     }
 
     /** A builder of backlog JSON in the seed format. */

@@ -1,4 +1,4 @@
-package dev.orquestra.testkit;
+package dev.orquestra.scale;
 
 import dev.orquestra.Backlog;
 import dev.orquestra.BacklogStatus;
@@ -9,6 +9,7 @@ import dev.orquestra.Pipeline;
 import dev.orquestra.Role;
 import dev.orquestra.spi.Agent;
 import dev.orquestra.spi.WorkResult;
+import dev.orquestra.testkit.ScriptedValidator;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.time.Duration;
@@ -64,7 +65,7 @@ public final class ScaleRun {
         for (Role role : ROLES) {
             builder.owners(role, instantOwner(), 5);
         }
-        return builder.pipeline(Pipeline.defaults(Verdicts.passing(), Verdicts.passing(), Verdicts.passing()));
+        return builder.pipeline(Pipeline.defaults(ScriptedValidator.passing(), ScriptedValidator.passing(), ScriptedValidator.passing()));
     }
 
     /**

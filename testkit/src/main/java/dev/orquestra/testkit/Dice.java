@@ -1,14 +1,15 @@
-package dev.orquestra.examples.squad;
+package dev.orquestra.testkit;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Deterministic randomness for the simulated squad: every number a {@code Dice} gives is a pure
- * function of {@code (seed, cardId, attempt, stage)} and of the names of the decisions asked for,
- * never of time, thread, call order or retry count. That is what makes a simulated run
- * reproducible, and a run that was killed and resumed end exactly like one that was not.
+ * Deterministic randomness for simulated agents and validators: every number a {@code Dice} gives is
+ * a pure function of {@code (seed, cardId, attempt, stage)} and of the names of the decisions asked
+ * for, never of time, thread, call order or retry count. That is what makes a simulated run
+ * reproducible, and a run that was killed and resumed end exactly like one that was not (the example
+ * app's simulated squad and Orquestra's crash tests roll these dice).
  *
  * <pre>{@code
  * Dice dice = Dice.of(seed, "BE-001", 2, "owner");
@@ -70,6 +71,12 @@ public final class Dice {
     public double uniform() {
         state += GOLDEN_GAMMA;
         return (mix(state) >>> 11) * UNIT;
+    }
+
+    /** The next 64 raw bits of the sequence, for fingerprints and content hashes. */
+    public long nextLong() {
+        state += GOLDEN_GAMMA;
+        return mix(state);
     }
 
     /** True with probability {@code p} (0 never, 1 always). */

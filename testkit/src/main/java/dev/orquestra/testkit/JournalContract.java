@@ -1,7 +1,8 @@
-package dev.orquestra.journal;
+package dev.orquestra.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.awaitility.Awaitility.await;
 
 import dev.orquestra.Backlog;
@@ -21,10 +22,6 @@ import dev.orquestra.Verdict;
 import dev.orquestra.spi.JournalReader;
 import dev.orquestra.spi.Store;
 import dev.orquestra.spi.WorkResult;
-import dev.orquestra.testkit.EventLog;
-import dev.orquestra.testkit.ManualClock;
-import dev.orquestra.testkit.ProbeAgent;
-import dev.orquestra.testkit.Verdicts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,7 +40,20 @@ import org.junit.jupiter.api.Test;
  * What every journal backend must do for Orquestra: run a backlog with a lifecycle-legal history,
  * resume only unfinished cards after a restart with the same idempotency keys and the same queue
  * order, snapshot and recover to the same state, answer history queries, restore pending timers, and
- * never approve a card twice. Subclasses supply a store: in memory, H2, PostgreSQL.
+ * never approve a card twice. Orquestra runs it on its in-memory, H2 and PostgreSQL stores; run it on a
+ * {@link Store} of your own by extending it in a JUnit 5 test:
+ *
+ * <pre>{@code
+ * class MyStoreContractTest extends JournalContract {
+ *     protected Store newStore() { return MyStore.create(freshDatabase()); }
+ *     protected Store reopen(Store store) { return MyStore.create(((MyStore) store).database()); }
+ *     protected List<Long> snapshotSequenceNrs(Store store, String persistenceId) {
+ *         return ((MyStore) store).snapshotSequenceNrs(persistenceId);
+ *     }
+ * }
+ * }</pre>
+ *
+ * Each test runs engines with a name of its own, so a store whose tables outlive a test may be shared.
  */
 public abstract class JournalContract {
 
@@ -76,29 +86,29 @@ public abstract class JournalContract {
     }
 
     private static CardSpec card(String id, Priority priority, String... deps) {
-        return CardSpec.builder(id, Role.BACKEND).title("card " + id).priority(priority).dependsOn(deps).build();
+        return aCard(id, deps).toBuilder().priority(priority).build();
     }
 
     private static CardSpec card(String id, String... deps) {
-        return card(id, Priority.MEDIUM, deps);
+        return Fixtures.aCard(id, deps);
     }
 
     private static Backlog backlog(CardSpec... cards) {
-        return Backlog.of("contract", List.of(cards));
+        return Fixtures.aBacklog(cards);
     }
 
     /** A judge that rejects the named cards on attempt 1. */
     private static Pipeline rejectingFirstAttemptOf(String... cards) {
         List<String> ids = List.of(cards);
-        return Pipeline.defaults(Verdicts.passing(), Verdicts.by(s -> ids.contains(s.card().id().value()) && s.attempt() == 1
+        return Pipeline.defaults(ScriptedValidator.passing(), ScriptedValidator.by(s -> ids.contains(s.card().id().value()) && s.attempt() == 1
                 ? Verdict.fail("llm-judge", "missing error handling").withScore(5).withUsage(Usage.of(10, 5, "0.001"))
-                : Verdict.pass("llm-judge").withScore(9).withUsage(Usage.of(10, 5, "0.001"))), Verdicts.passing());
+                : Verdict.pass("llm-judge").withScore(9).withUsage(Usage.of(10, 5, "0.001"))), ScriptedValidator.passing());
     }
 
     @Test
     void aBacklogRunsToTheEndAndEveryHistoryFollowsTheLifecycle() {
         Store store = newStore();
-        try (Orquestra o = engine(store).owners(Role.BACKEND, new ProbeAgent(), 3)
+        try (Orquestra o = engine(store).owners(Role.BACKEND, new ScriptedAgent(), 3)
                 .pipeline(rejectingFirstAttemptOf("L-2", "L-4")).build()) {
             o.submit(backlog(card("L-1"), card("L-2", "L-1"), card("L-3", "L-1"), card("L-4", "L-2", "L-3"), card("L-5")));
             assertThat(o.awaitQuiescence(WAIT)).isTrue();
@@ -117,14 +127,14 @@ public abstract class JournalContract {
     void reopeningResumesOnlyUnfinishedCardsWithTheSameIdempotencyKey() {
         Store store = newStore();
         CompletableFuture<WorkResult> never = new CompletableFuture<>();
-        ProbeAgent first = new ProbeAgent().answering(order -> order.card().id().value().equals("SLOW-1") ? never
+        ScriptedAgent first = new ScriptedAgent().answering(order -> order.card().id().value().equals("SLOW-1") ? never
                 : CompletableFuture.completedFuture(WorkResult.succeeded()));
         try (Orquestra o = engine(store).owners(Role.BACKEND, first, 3).build()) {
             o.submit(backlog(card("R-1"), card("R-2", "R-1"), card("SLOW-1"), card("AFTER-1", "SLOW-1")));
             await().atMost(WAIT).until(() -> o.status().count(CardStatus.DONE) == 2
                     && o.cardState(CardId.of("SLOW-1")).status() == CardStatus.IN_PROGRESS);
         }
-        ProbeAgent second = new ProbeAgent();
+        ScriptedAgent second = new ScriptedAgent();
         try (Orquestra o = engine(reopen(store)).owners(Role.BACKEND, second, 3).build()) {
             assertThat(o.awaitQuiescence(WAIT)).isTrue();
             assertThat(o.status().count(CardStatus.DONE)).isEqualTo(4);
@@ -140,7 +150,7 @@ public abstract class JournalContract {
     void queuedWorkKeepsItsOrderAcrossARestart() {
         Store store = newStore();
         CompletableFuture<WorkResult> gate = new CompletableFuture<>();
-        ProbeAgent first = new ProbeAgent().answering(order -> gate);
+        ScriptedAgent first = new ScriptedAgent().answering(order -> gate);
         try (Orquestra o = engine(store).owners(Role.BACKEND, first, 1)
                 .policy(Policy.defaults().agingInterval(Duration.ofHours(10))).build()) {
             o.submit(backlog(card("GATE")));
@@ -149,7 +159,7 @@ public abstract class JournalContract {
                     card("Q-HIGH", Priority.HIGH)));
             await().atMost(WAIT).until(() -> o.queues().stream().mapToInt(q -> q.queued()).sum() == 4);
         }
-        ProbeAgent second = new ProbeAgent();
+        ScriptedAgent second = new ScriptedAgent();
         try (Orquestra o = engine(reopen(store)).owners(Role.BACKEND, second, 1)
                 .policy(Policy.defaults().agingInterval(Duration.ofHours(10))).build()) {
             assertThat(o.awaitQuiescence(WAIT)).isTrue();
@@ -161,11 +171,11 @@ public abstract class JournalContract {
     @Test
     void snapshotsAreTakenAndRecoveryGivesTheSameState() {
         Store store = newStore();
-        Pipeline alwaysReject = Pipeline.defaults(Verdicts.passing(),
-                Verdicts.by(s -> Verdict.fail("llm-judge", "never good enough").withScore(3)), Verdicts.passing());
+        Pipeline alwaysReject = Pipeline.defaults(ScriptedValidator.passing(),
+                ScriptedValidator.by(s -> Verdict.fail("llm-judge", "never good enough").withScore(3)), ScriptedValidator.passing());
         Policy policy = Policy.defaults().snapshotEvery(3, 4);
         CardState before;
-        try (Orquestra o = engine(store).owners(Role.BACKEND, new ProbeAgent(), 2).pipeline(alwaysReject).policy(policy)
+        try (Orquestra o = engine(store).owners(Role.BACKEND, new ScriptedAgent(), 2).pipeline(alwaysReject).policy(policy)
                 .build()) {
             o.submit(backlog(card("S-1"), card("S-2"), card("S-3"), card("S-4"), card("S-5")));
             assertThat(o.awaitQuiescence(WAIT)).isTrue();
@@ -175,7 +185,7 @@ public abstract class JournalContract {
         String pid = "card|" + name + "|S-1";
         assertThat(snapshotSequenceNrs(store, pid)).isNotEmpty();
         assertThat(snapshotSequenceNrs(store, "orchestrator|" + name)).isNotEmpty();
-        try (Orquestra o = engine(reopen(store)).owners(Role.BACKEND, new ProbeAgent(), 2).pipeline(alwaysReject)
+        try (Orquestra o = engine(reopen(store)).owners(Role.BACKEND, new ScriptedAgent(), 2).pipeline(alwaysReject)
                 .policy(policy).build()) {
             CardState recovered = o.cardState(CardId.of("S-1")); // spawns the card: it recovers from its snapshot
             assertThat(recovered).isEqualTo(before);
@@ -192,7 +202,7 @@ public abstract class JournalContract {
     @Test
     void historyQueriesReturnEachCardAndTheWholeBacklogFromAnOffset() {
         Store store = newStore();
-        try (Orquestra o = engine(store).owners(Role.BACKEND, new ProbeAgent(), 2)
+        try (Orquestra o = engine(store).owners(Role.BACKEND, new ScriptedAgent(), 2)
                 .pipeline(rejectingFirstAttemptOf("H-2")).build()) {
             o.submit(backlog(card("H-1"), card("H-2", "H-1"), card("H-3")));
             assertThat(o.awaitQuiescence(WAIT)).isTrue();
@@ -232,14 +242,14 @@ public abstract class JournalContract {
     void subscribersReceiveTheEventsThatFollowRecovery() {
         Store store = newStore();
         CompletableFuture<WorkResult> never = new CompletableFuture<>();
-        try (Orquestra o = engine(store).owners(Role.BACKEND, new ProbeAgent().answering(w -> never), 1).build()) {
+        try (Orquestra o = engine(store).owners(Role.BACKEND, new ScriptedAgent().answering(w -> never), 1).build()) {
             o.submit(backlog(card("E-1"), card("E-2", "E-1")));
             await().atMost(WAIT).until(() -> o.cardState(CardId.of("E-1")).status() == CardStatus.IN_PROGRESS);
             // queueing and starting mark only time: they are written with what the owner's call produces
             assertThat(o.history(CardId.of("E-1"))).isEmpty();
         }
         EventLog log = new EventLog();
-        try (Orquestra o = engine(reopen(store)).owners(Role.BACKEND, new ProbeAgent(), 1).listener(log).build()) {
+        try (Orquestra o = engine(reopen(store)).owners(Role.BACKEND, new ScriptedAgent(), 1).listener(log).build()) {
             assertThat(o.awaitQuiescence(WAIT)).isTrue();
             await().atMost(WAIT).until(() -> log.namesOf("E-2").contains("Completed"));
             assertThat(log.namesOf("E-1")).containsExactly("Queued", "WorkStarted", "WorkSubmitted", "Approved",
@@ -254,7 +264,7 @@ public abstract class JournalContract {
         ManualClock clock = new ManualClock();
         Policy policy = Policy.defaults().jitter(0).retries(3, Duration.ofSeconds(10), Duration.ofMinutes(1));
         AtomicInteger calls = new AtomicInteger();
-        ProbeAgent failing = new ProbeAgent().answering(w -> {
+        ScriptedAgent failing = new ScriptedAgent().answering(w -> {
             calls.incrementAndGet();
             return CompletableFuture.completedFuture(WorkResult.failed("upstream 503", Usage.ZERO));
         });
@@ -265,7 +275,7 @@ public abstract class JournalContract {
             await().atMost(WAIT).until(() -> log.ofType(CardEvent.RetryScheduled.class).size() == 1);
         }
         clock.advance(Duration.ofSeconds(4)); // the process was down for 4 s of the 10 s backoff
-        ProbeAgent second = new ProbeAgent();
+        ScriptedAgent second = new ScriptedAgent();
         try (Orquestra o = engine(reopen(store)).config(ManualTime.config()).clock(clock).policy(policy)
                 .owners(Role.BACKEND, second, 1).build()) {
             await().atMost(WAIT).until(() -> o.cardState(CardId.of("T-1")).status() == CardStatus.IN_PROGRESS);
@@ -284,22 +294,22 @@ public abstract class JournalContract {
     @Test
     void aReviewRecordedWhilePausedTakesEffectOnTheNextRun() {
         Store store = newStore();
-        Pipeline rejectFirstThree = Pipeline.defaults(Verdicts.passing(), Verdicts.by(s -> s.attempt() <= 3
+        Pipeline rejectFirstThree = Pipeline.defaults(ScriptedValidator.passing(), ScriptedValidator.by(s -> s.attempt() <= 3
                 && s.card().id().value().equals("P-1") ? Verdict.fail("llm-judge", "unclear scope").withScore(4) : Verdict.pass("llm-judge").withScore(9)),
-                Verdicts.passing());
-        try (Orquestra o = engine(store).owners(Role.BACKEND, new ProbeAgent(), 1).pipeline(rejectFirstThree).build()) {
+                ScriptedValidator.passing());
+        try (Orquestra o = engine(store).owners(Role.BACKEND, new ScriptedAgent(), 1).pipeline(rejectFirstThree).build()) {
             o.submit(backlog(card("P-1"), card("P-2", "P-1")));
             assertThat(o.awaitQuiescence(WAIT)).isTrue();
             assertThat(o.status().awaitingReview()).containsExactly(CardId.of("P-1"));
         }
-        ProbeAgent paused = new ProbeAgent();
+        ScriptedAgent paused = new ScriptedAgent();
         try (Orquestra o = engine(reopen(store)).owners(Role.BACKEND, paused, 1).pipeline(rejectFirstThree)
                 .paused(true).build()) {
             assertThat(o.review(CardId.of("P-1")).requestClarification("po", "scope is the EU only"))
                     .isEqualTo(CardStatus.QUEUED);
         }
         assertThat(paused.orders()).isEmpty();
-        ProbeAgent resumed = new ProbeAgent();
+        ScriptedAgent resumed = new ScriptedAgent();
         try (Orquestra o = engine(reopen(store)).owners(Role.BACKEND, resumed, 1).pipeline(rejectFirstThree).build()) {
             assertThat(o.awaitQuiescence(WAIT)).isTrue();
             assertThat(o.status().count(CardStatus.DONE)).isEqualTo(2);
@@ -311,19 +321,19 @@ public abstract class JournalContract {
     @Test
     void dependentsOfACardRejectedJustBeforeAStopAreCancelledOnTheNextRun() {
         Store store = newStore();
-        Pipeline rejectX = Pipeline.defaults(Verdicts.passing(), Verdicts.by(s -> s.card().id().value().equals("X-1")
+        Pipeline rejectX = Pipeline.defaults(ScriptedValidator.passing(), ScriptedValidator.by(s -> s.card().id().value().equals("X-1")
                 ? Verdict.fail("llm-judge", "wrong approach").withScore(2) : Verdict.pass("llm-judge").withScore(9)),
-                Verdicts.passing());
-        try (Orquestra o = engine(store).owners(Role.BACKEND, new ProbeAgent(), 2).pipeline(rejectX).build()) {
+                ScriptedValidator.passing());
+        try (Orquestra o = engine(store).owners(Role.BACKEND, new ScriptedAgent(), 2).pipeline(rejectX).build()) {
             o.submit(backlog(card("X-1"), card("X-2", "X-1"), card("X-3", "X-2"), card("X-4")));
             assertThat(o.awaitQuiescence(WAIT)).isTrue();
         }
         // a paused engine records the rejection and stops at once: the cascade has not run yet
-        try (Orquestra o = engine(reopen(store)).owners(Role.BACKEND, new ProbeAgent(), 2).pipeline(rejectX)
+        try (Orquestra o = engine(reopen(store)).owners(Role.BACKEND, new ScriptedAgent(), 2).pipeline(rejectX)
                 .paused(true).build()) {
             assertThat(o.review(CardId.of("X-1")).rejectPermanently("lead", "descoped")).isEqualTo(CardStatus.ABORTED);
         }
-        try (Orquestra o = engine(reopen(store)).owners(Role.BACKEND, new ProbeAgent(), 2).pipeline(rejectX).build()) {
+        try (Orquestra o = engine(reopen(store)).owners(Role.BACKEND, new ScriptedAgent(), 2).pipeline(rejectX).build()) {
             assertThat(o.awaitQuiescence(WAIT)).isTrue();
             await().atMost(WAIT).until(() -> o.status().count(CardStatus.CANCELLED) == 2);
             assertThat(o.status().count(CardStatus.TODO)).isZero();
@@ -334,7 +344,7 @@ public abstract class JournalContract {
     @Test
     void aCardIdCanBeSubmittedOnceAndNoCardIsApprovedTwice() {
         Store store = newStore();
-        try (Orquestra o = engine(store).owners(Role.BACKEND, new ProbeAgent(), 2).build()) {
+        try (Orquestra o = engine(store).owners(Role.BACKEND, new ScriptedAgent(), 2).build()) {
             o.submit(backlog(card("D-1"), card("D-2")));
             assertThat(o.awaitQuiescence(WAIT)).isTrue();
             assertThatThrownBy(() -> o.addCards(List.of(card("D-2"), card("D-3"))))
@@ -344,7 +354,7 @@ public abstract class JournalContract {
                     .isInstanceOf(BacklogException.class).hasMessageContaining("D-1").hasMessageContaining("D-3");
             assertThat(o.status().totalCards()).isEqualTo(2);
         }
-        try (Orquestra o = engine(reopen(store)).owners(Role.BACKEND, new ProbeAgent(), 2).build()) {
+        try (Orquestra o = engine(reopen(store)).owners(Role.BACKEND, new ScriptedAgent(), 2).build()) {
             assertThatThrownBy(() -> o.addCards(List.of(card("D-4", "D-9"))))
                     .isInstanceOf(BacklogException.class).hasMessageContaining("D-9");
             assertThat(o.addCards(List.of(card("D-3", "D-1")))).isEqualTo(1);

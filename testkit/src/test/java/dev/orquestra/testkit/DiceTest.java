@@ -1,4 +1,4 @@
-package dev.orquestra.examples.squad;
+package dev.orquestra.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
