@@ -7,7 +7,7 @@ import java.time.Instant;
  * The store holds less than it did: its journal ends before the high-water mark the engine keeps beside
  * it (the file was truncated, or the database restored from an older copy). Running on it would run
  * cards again whose approval was lost, calling and paying their agents again, so the engine refuses to
- * start; {@link Orquestra.Builder#acceptJournalLoss(boolean)} runs on what remains.
+ * start; {@link OrquestraBuilder#acceptJournalLoss(boolean)} runs on what remains.
  */
 public final class JournalLossException extends IllegalStateException {
 

@@ -71,7 +71,11 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Each engine owns its actor system; nothing is static, so several engines can run in one JVM.
- * Methods block the caller for at most the builder's {@code askTimeout}; none runs on an actor thread.
+ * Each method that asks the engine blocks the caller for at most the builder's {@code askTimeout} in all,
+ * however many steps it takes, and its javadoc says so; the exceptions name their own bound:
+ * {@link #awaitQuiescence(Duration)} waits as long as it is told, {@link #checkpoint()} and
+ * {@link #export(Path)} four times {@code askTimeout}, {@link #close()} the {@code shutdownTimeout}.
+ * None runs on an actor thread.
  */
 public final class Orquestra implements AutoCloseable {
 
@@ -91,7 +95,7 @@ public final class Orquestra implements AutoCloseable {
     private volatile BacklogStatus lastStatus;
     private final AtomicInteger subscriptions = new AtomicInteger();
 
-    private Orquestra(ActorSystem<EngineGuardian.Command> system, EngineGuardian.Started started, Store store,
+    Orquestra(ActorSystem<EngineGuardian.Command> system, EngineGuardian.Started started, Store store,
                       Duration askTimeout, Duration shutdownTimeout, ExecutorService ownedExecutor, Path checkpointFile,
                       int checkpointEvery, Path markFile) {
         this.system = system;
@@ -110,8 +114,8 @@ public final class Orquestra implements AutoCloseable {
     }
 
     /** A builder with every default; see each setter. */
-    public static Builder builder() {
-        return new Builder();
+    public static OrquestraBuilder builder() {
+        return new OrquestraBuilder();
     }
 
     // ------------------------------------------------------------------ backlog
@@ -151,7 +155,7 @@ public final class Orquestra implements AutoCloseable {
 
     /**
      * Adds cards to the backlog already submitted; they may depend on its cards and on each other,
-     * and are checked against the live graph like a submitted backlog.
+     * and are checked against the live graph like a submitted backlog. Waits at most {@code askTimeout}.
      *
      * @return the number of cards added
      * @throws BacklogException listing every problem; nothing is added
@@ -184,6 +188,7 @@ public final class Orquestra implements AutoCloseable {
      * review, or waits (directly or through other cards) on a card awaiting review — or the backlog
      * budget is spent.
      *
+     * @param timeout how long to wait: the only bound of this call ({@code askTimeout} does not apply)
      * @return true when quiescent, false when the timeout passed first
      */
     public boolean awaitQuiescence(Duration timeout) {
@@ -216,7 +221,8 @@ public final class Orquestra implements AutoCloseable {
 
     /**
      * Where the backlog stands: cards per status, reviews waiting, cost, and whether the store can be
-     * written right now ({@link BacklogStatus#journalOutage()}).
+     * written right now ({@link BacklogStatus#journalOutage()}). Waits at most {@code askTimeout}; during a
+     * journal outage it answers within a second with the last figures, marked as not live.
      */
     public BacklogStatus status() {
         requireOpen();
@@ -257,14 +263,17 @@ public final class Orquestra implements AutoCloseable {
     /** How long {@link #status()} waits for the orchestrator during an outage before it answers with the last figures. */
     private static final Duration OUTAGE_STATUS_WAIT = Duration.ofSeconds(1);
 
-    /** The seed's success metrics over the cards that ran. */
+    /** The seed's success metrics over the cards that ran. Waits at most {@code askTimeout}. */
     public Metrics metrics() {
         requireOpen();
         return await(AskPattern.ask(orchestrator, (ActorRef<Metrics> r) -> new Orchestrator.GetMetrics(r),
                 askTimeout, system.scheduler()));
     }
 
-    /** The backlog as submitted (project, metadata, cards in order); empty before anything was submitted. */
+    /**
+     * The backlog as submitted (project, metadata, cards in order); empty before anything was submitted.
+     * Waits at most {@code askTimeout}.
+     */
     public Optional<Backlog> backlog() {
         Orchestrator.BacklogView view = view();
         if (view.project() == null) {
@@ -273,36 +282,45 @@ public final class Orquestra implements AutoCloseable {
         return Optional.of(backlogOf(view));
     }
 
-    /** One card's full state and report, from its live actor or its journal. */
+    /**
+     * One card's full state and report, from its live actor or its journal. Waits at most {@code
+     * askTimeout} in all (asking the orchestrator, then the card or its journal).
+     */
     public CardReport card(CardId id) {
         requireOpen();
-        Orchestrator.CardHandle handle = awaitStatus(AskPattern.askWithStatus(orchestrator,
-                (ActorRef<StatusReply<Orchestrator.CardHandle>> r) -> new Orchestrator.GetCard(id, r), askTimeout,
-                system.scheduler()));
-        return CardReport.of(handle.spec(), stateOf(id, handle), handle.createdAt());
+        Deadline deadline = new Deadline();
+        Orchestrator.CardHandle handle = handleOf(id, deadline);
+        return CardReport.of(handle.spec(), stateOf(id, handle, deadline), handle.createdAt());
     }
 
-    /** A card's full state, from its live actor or its journal. */
+    /** A card's full state, from its live actor or its journal. Waits at most {@code askTimeout} in all. */
     public CardState cardState(CardId id) {
         requireOpen();
-        Orchestrator.CardHandle handle = awaitStatus(AskPattern.askWithStatus(orchestrator,
-                (ActorRef<StatusReply<Orchestrator.CardHandle>> r) -> new Orchestrator.GetCard(id, r), askTimeout,
-                system.scheduler()));
-        return stateOf(id, handle);
+        return cardState(id, new Deadline());
     }
 
-    private CardState stateOf(CardId id, Orchestrator.CardHandle handle) {
+    private CardState cardState(CardId id, Deadline deadline) {
+        return stateOf(id, handleOf(id, deadline), deadline);
+    }
+
+    private Orchestrator.CardHandle handleOf(CardId id, Deadline deadline) {
+        return awaitStatus(AskPattern.askWithStatus(orchestrator,
+                (ActorRef<StatusReply<Orchestrator.CardHandle>> r) -> new Orchestrator.GetCard(id, r), deadline.left(),
+                system.scheduler()), deadline);
+    }
+
+    private CardState stateOf(CardId id, Orchestrator.CardHandle handle, Deadline deadline) {
         if (handle.live()) {
             // the card may hold what its journal does not show yet (a call running): ask it
             CardState state = await(AskPattern.ask(region, (ActorRef<CardState> r) -> new CardRegion.Deliver(id,
-                    new CardEntity.GetState(r)), askTimeout, system.scheduler()));
+                    new CardEntity.GetState(r)), deadline.left(), system.scheduler()), deadline);
             if (state.status() == CardStatus.TODO && handle.knownStatus() == CardStatus.QUEUED) {
                 // started, its first owner call waiting for a worker: queued, though nothing says so yet
                 return state.apply(new CardEvent.Queued(id, handle.readyAt()));
             }
             return state;
         }
-        CardState state = CardState.replay(id, engine.policy().maxAttempts(), history(id));
+        CardState state = CardState.replay(id, engine.policy().maxAttempts(), history(id, deadline));
         CardSummary summary = handle.summary();
         if (state.status() == CardStatus.TODO && summary != null && summary.status() == CardStatus.CANCELLED) {
             // cancelled by a cascade, recorded in the backlog; the card's own record may not be written yet
@@ -316,16 +334,22 @@ public final class Orquestra implements AutoCloseable {
      * finished or went idle and have not left yet (an idle card leaves after
      * {@code orquestra.engine.passivate-after}, a terminal one at once). Bounded by
      * {@link Policy#maxActiveCards()} plus the cards a caller asked about, not by the backlog's size.
+     * Waits at most {@code askTimeout}.
      */
     public int cardsInMemory() {
         requireOpen();
         return await(AskPattern.ask(region, CardRegion.CountLive::new, askTimeout, system.scheduler()));
     }
 
-    /** Every persisted event of a card, oldest first: its audit history. */
+    /** Every persisted event of a card, oldest first: its audit history. Waits at most {@code askTimeout}. */
     public List<CardEvent> history(CardId id) {
         requireOpen();
-        List<JournalReader.JournalEntry> entries = await(store.reader(system).events(engine.cardPersistenceId(id)));
+        return history(id, new Deadline());
+    }
+
+    private List<CardEvent> history(CardId id, Deadline deadline) {
+        List<JournalReader.JournalEntry> entries = await(store.reader(system).events(engine.cardPersistenceId(id)),
+                deadline);
         List<CardEvent> events = new ArrayList<>(entries.size());
         for (JournalReader.JournalEntry e : entries) {
             events.add((CardEvent) e.event());
@@ -335,20 +359,26 @@ public final class Orquestra implements AutoCloseable {
 
     /**
      * Card events of the whole backlog in journal order, after an offset (0 for all), at most
-     * {@code limit}: for replaying a live stream from where a client left off.
+     * {@code limit}: for replaying a live stream from where a client left off. Waits at most {@code
+     * askTimeout}.
      */
     public List<JournalReader.JournalEntry> events(long afterOffset, int limit) {
         requireOpen();
         return await(store.reader(system).eventsByTag(engine.cardTag(), afterOffset, limit));
     }
 
-    /** Every dead-letter record: calls whose retries ran out. */
+    /**
+     * Every dead-letter record: calls whose retries ran out. Reads the journal; waits at most {@code
+     * askTimeout} in all.
+     */
     public List<DeadLetter> deadLetters() {
         requireOpen();
+        Deadline deadline = new Deadline();
         Set<CardId> cards = new LinkedHashSet<>();
         long offset = 0;
         while (true) {
-            List<JournalReader.JournalEntry> page = events(offset, 10_000);
+            List<JournalReader.JournalEntry> page = await(store.reader(system).eventsByTag(engine.cardTag(), offset,
+                    10_000), deadline);
             for (JournalReader.JournalEntry e : page) {
                 if (e.event() instanceof CardEvent.DeadLettered d) {
                     cards.add(d.cardId());
@@ -361,7 +391,7 @@ public final class Orquestra implements AutoCloseable {
         }
         List<DeadLetter> all = new ArrayList<>();
         for (CardId id : cards) {
-            all.addAll(CardState.replay(id, engine.policy().maxAttempts(), history(id)).deadLetters());
+            all.addAll(CardState.replay(id, engine.policy().maxAttempts(), history(id, deadline)).deadLetters());
         }
         return all;
     }
@@ -369,18 +399,20 @@ public final class Orquestra implements AutoCloseable {
     /**
      * Runs a card's dead-lettered work again: for a card that is awaiting review because its calls
      * ran out of retries, records the reviewer's decision to try once more (a clarification) and
-     * queues a new attempt.
+     * queues a new attempt. Waits at most {@code askTimeout} in all.
      *
      * @throws ReviewRefusedException when the card is not awaiting review or has no dead letter
      */
     public CardStatus redrive(CardId id, String reviewer) {
-        CardState state = cardState(id);
+        requireOpen();
+        Deadline deadline = new Deadline();
+        CardState state = cardState(id, deadline);
         if (state.deadLetters().isEmpty()) {
             throw new ReviewRefusedException("card " + id + " has no dead-lettered work to re-drive");
         }
         DeadLetter last = state.deadLetters().get(state.deadLetters().size() - 1);
-        return review(id).requestClarification(reviewer, "re-drive of dead-lettered " + last.idempotencyKey()
-                + " (" + last.error() + ")");
+        return review(id).decide(HumanDecision.Kind.REQUEST_CLARIFICATION, reviewer, "re-drive of dead-lettered "
+                + last.idempotencyKey() + " (" + last.error() + ")", deadline);
     }
 
     /** The review actions for a card awaiting a human decision. */
@@ -391,6 +423,7 @@ public final class Orquestra implements AutoCloseable {
 
     /**
      * Cancels a card that has not started running (TODO or QUEUED); its dependents are cancelled too.
+     * Waits at most {@code askTimeout}.
      *
      * @throws ReviewRefusedException when the card is further along
      */
@@ -405,7 +438,8 @@ public final class Orquestra implements AutoCloseable {
 
     /**
      * Writes the backlog with every card's live state in the seed's {@code backlog_master.json}
-     * format, atomically (temporary file, then rename).
+     * format, atomically (temporary file, then rename). Waits at most four times {@code askTimeout}, as
+     * {@link #checkpoint()} does, then writes.
      */
     public BacklogCheckpoint export(Path file) throws IOException {
         BacklogCheckpoint checkpoint = checkpoint();
@@ -418,7 +452,10 @@ public final class Orquestra implements AutoCloseable {
         return checkpoints.written();
     }
 
-    /** The backlog with every card's live state, as a seed-format checkpoint. */
+    /**
+     * The backlog with every card's live state, as a seed-format checkpoint. Waits at most four times
+     * {@code askTimeout}: it may first read every event written since the last checkpoint.
+     */
     public BacklogCheckpoint checkpoint() {
         requireOpen();
         return checkpoints.current(askTimeout.multipliedBy(4));
@@ -456,7 +493,7 @@ public final class Orquestra implements AutoCloseable {
         return attach(system, engine.publisher(), listener, "subscriber-" + subscriptions.incrementAndGet());
     }
 
-    private static Subscription attach(ActorSystem<?> system, EventPublisher publisher,
+    static Subscription attach(ActorSystem<?> system, EventPublisher publisher,
                                        Consumer<? super CardEvent> listener, String name) {
         ActorRef<EventPublisher.Batch> subscriber = system.systemActorOf(Behaviors.receive(EventPublisher.Batch.class)
                 .onAnyMessage(batch -> {
@@ -489,13 +526,14 @@ public final class Orquestra implements AutoCloseable {
         return engine.name();
     }
 
-    /** The figures of every queue: queued, running, workers. */
+    /** The figures of every queue: queued, running, workers. Waits at most {@code askTimeout} in all. */
     public List<QueueStats> queues() {
         requireOpen();
+        Deadline deadline = new Deadline();
         List<QueueStats> stats = new ArrayList<>();
         for (ActorRef<Dispatcher.Command> q : engine.queues().values()) {
             Dispatcher.Stats s = await(AskPattern.ask(q, (ActorRef<Dispatcher.Stats> r) -> new Dispatcher.GetStats(r),
-                    askTimeout, system.scheduler()));
+                    deadline.left(), system.scheduler()), deadline);
             stats.add(new QueueStats(s.queue(), s.queued(), s.running(), s.workers()));
         }
         return stats;
@@ -564,9 +602,27 @@ public final class Orquestra implements AutoCloseable {
         }
     }
 
+    /**
+     * The deadline of one public call: every ask and read the call makes shares it, so the call as a whole
+     * waits at most {@code askTimeout}.
+     */
+    private final class Deadline {
+        private final long at = System.nanoTime() + askTimeout.toNanos();
+
+        /** The time left, at least a millisecond (an ask needs a positive timeout; it then fails at once). */
+        Duration left() {
+            return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), at - System.nanoTime()));
+        }
+    }
+
     private <T> T await(CompletionStage<T> stage) {
+        return await(stage, new Deadline());
+    }
+
+    private <T> T await(CompletionStage<T> stage, Deadline deadline) {
         try {
-            return stage.toCompletableFuture().get(askTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            // an ask fails by itself at the deadline; the grace lets its own error, which names what timed out, win
+            return stage.toCompletableFuture().get(deadline.left().toMillis() + 200, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException r) {
@@ -583,16 +639,24 @@ public final class Orquestra implements AutoCloseable {
 
     /** Awaits a reply whose error is an exception to rethrow as is, or a message for an IllegalArgumentException. */
     private <T> T awaitStatus(CompletionStage<T> stage) {
+        return awaitStatus(stage, new Deadline());
+    }
+
+    private <T> T awaitStatus(CompletionStage<T> stage, Deadline deadline) {
         try {
-            return await(stage);
+            return await(stage, deadline);
         } catch (StatusReply.ErrorMessage e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
     private <T> T awaitRefusable(CompletionStage<T> stage) {
+        return awaitRefusable(stage, new Deadline());
+    }
+
+    private <T> T awaitRefusable(CompletionStage<T> stage, Deadline deadline) {
         try {
-            return await(stage);
+            return await(stage, deadline);
         } catch (StatusReply.ErrorMessage e) {
             throw new ReviewRefusedException(e.getMessage());
         }
@@ -600,7 +664,10 @@ public final class Orquestra implements AutoCloseable {
 
     // ------------------------------------------------------------------ review
 
-    /** The decisions a reviewer can make on a card awaiting review; each is recorded with who, when and why. */
+    /**
+     * The decisions a reviewer can make on a card awaiting review; each is recorded with who, when and why,
+     * and waits at most {@code askTimeout}.
+     */
     public final class Review {
         private final CardId id;
 
@@ -625,373 +692,15 @@ public final class Orquestra implements AutoCloseable {
 
         private CardStatus decide(HumanDecision.Kind kind, String reviewer, String reason) {
             requireOpen();
+            return decide(kind, reviewer, reason, new Deadline());
+        }
+
+        private CardStatus decide(HumanDecision.Kind kind, String reviewer, String reason, Deadline deadline) {
             HumanDecision decision = new HumanDecision(reviewer, kind, reason, engine.clock().instant());
             CardSummary summary = awaitRefusable(AskPattern.askWithStatus(orchestrator,
-                    (ActorRef<StatusReply<CardSummary>> r) -> new Orchestrator.Decide(id, decision, r), askTimeout,
-                    system.scheduler()));
+                    (ActorRef<StatusReply<CardSummary>> r) -> new Orchestrator.Decide(id, decision, r), deadline.left(),
+                    system.scheduler()), deadline);
             return summary.status();
-        }
-    }
-
-    // ------------------------------------------------------------------ builder
-
-    /**
-     * Builds an {@link Orquestra}. Every setter refuses a bad value at once, naming it; {@link #build()}
-     * checks the settings against each other.
-     */
-    public static final class Builder {
-
-        private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-
-        private String name = "orquestra";
-        private Store store;
-        private final Map<Role, Agent> agents = new LinkedHashMap<>();
-        private final Map<Role, Integer> pools = new LinkedHashMap<>();
-        private Pipeline pipeline = Pipeline.none();
-        private Debugger debugger;
-        private int debuggerPool = 2;
-        private Policy policy = Policy.defaults();
-        private Clock clock = Clock.systemUTC();
-        private int blockingThreads = 16;
-        private ExecutorService blockingExecutor;
-        private Config config = ConfigFactory.empty();
-        private boolean paused;
-        private Duration askTimeout = Duration.ofSeconds(30);
-        private Duration shutdownTimeout = Duration.ofSeconds(30);
-        private final List<Consumer<? super CardEvent>> listeners = new ArrayList<>();
-        private int checkpointEvery = 10;
-        private Path checkpointFile;
-        private Duration stallWarningAfter = EngineSettings.DEFAULTS.stallWarningAfter();
-        private boolean acceptJournalLoss;
-
-        private Builder() {
-        }
-
-        /**
-         * Write a seed-format checkpoint ({@code backlog_master.json}) every {@code approvals} approvals
-         * and on close (default 10, as in the seed; 0 writes none). The journal stays the source of
-         * truth; a checkpoint is for tools built for the seed. Each checkpoint reads only the events
-         * written since the previous one, but keeps every started card's state in memory.
-         */
-        public Builder checkpointEvery(int approvals) {
-            if (approvals < 0) {
-                throw new IllegalArgumentException("checkpointEvery must not be negative, was " + approvals);
-            }
-            this.checkpointEvery = approvals;
-            return this;
-        }
-
-        /**
-         * Where checkpoints are written (default {@code backlog_master.json} in the store's directory;
-         * a store without a directory, such as the in-memory one, writes none unless this is set).
-         */
-        public Builder checkpointFile(Path value) {
-            this.checkpointFile = Objects.requireNonNull(value, "checkpointFile").toAbsolutePath();
-            return this;
-        }
-
-        /**
-         * A listener attached before the engine starts, so it receives every event from the first one
-         * after recovery (see {@link Orquestra#subscribe} for how listeners are called).
-         */
-        public Builder listener(Consumer<? super CardEvent> value) {
-            listeners.add(Objects.requireNonNull(value, "listener"));
-            return this;
-        }
-
-        /**
-         * The engine's name (default {@code orquestra}): lower case letters, digits, {@code -} and
-         * {@code _}. It is part of every persistence id, so engines with different names can share
-         * a store, and reopening a store resumes the engine of the same name.
-         */
-        public Builder name(String value) {
-            Objects.requireNonNull(value, "name");
-            if (!NAME.matcher(value).matches()) {
-                throw new IllegalArgumentException("name '" + value
-                        + "' must be 1-63 lower case letters, digits, '-' or '_', starting with a letter or digit");
-            }
-            this.name = value;
-            return this;
-        }
-
-        /**
-         * Where the journal lives. Default: the store that {@code orquestra-persistence} provides
-         * when it is on the class path (an H2 file database under {@code ./orquestra-data}), else
-         * none, and {@link #build()} asks for one.
-         */
-        public Builder store(Store value) {
-            this.store = Objects.requireNonNull(value, "store");
-            return this;
-        }
-
-        /**
-         * The owner agent of a role and how many calls it may run at once (the seed's default is 5).
-         * Wrap blocking code with {@link Agent#blocking}.
-         */
-        public Builder owners(Role role, Agent agent, int poolSize) {
-            Objects.requireNonNull(role, "role");
-            Objects.requireNonNull(agent, () -> "agent of role " + role);
-            if (poolSize < 1 || poolSize > 10_000) {
-                throw new IllegalArgumentException("pool size of role " + role + " must be between 1 and 10000, was "
-                        + poolSize);
-            }
-            agents.put(role, agent);
-            pools.put(role, poolSize);
-            return this;
-        }
-
-        /** The validation pipeline (default {@link Pipeline#none()}: work is approved as submitted). */
-        public Builder pipeline(Pipeline value) {
-            this.pipeline = Objects.requireNonNull(value, "pipeline");
-            return this;
-        }
-
-        /** The debugger that investigates failures repeating on attempt 2 or later (default: none). */
-        public Builder debugger(Debugger value) {
-            return debugger(value, 2);
-        }
-
-        /** The debugger and how many investigations may run at once (default 2). */
-        public Builder debugger(Debugger value, int poolSize) {
-            Objects.requireNonNull(value, "debugger");
-            if (poolSize < 1) {
-                throw new IllegalArgumentException("debugger pool size must be at least 1, was " + poolSize);
-            }
-            this.debugger = value;
-            this.debuggerPool = poolSize;
-            return this;
-        }
-
-        /** Attempts, retries, time limits, budgets and scheduling (default {@link Policy#defaults()}). */
-        public Builder policy(Policy value) {
-            this.policy = Objects.requireNonNull(value, "policy");
-            return this;
-        }
-
-        /** The clock for every timestamp (default the system UTC clock); tests inject their own. */
-        public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
-            return this;
-        }
-
-        /** Threads of the bounded executor that runs blocking agents, validators and debuggers (default 16). */
-        public Builder blockingThreads(int value) {
-            if (value < 1 || value > 1024) {
-                throw new IllegalArgumentException("blockingThreads must be between 1 and 1024, was " + value);
-            }
-            this.blockingThreads = value;
-            return this;
-        }
-
-        /** Run blocking code on this executor instead; the caller keeps ownership and shuts it down. */
-        public Builder blockingExecutor(ExecutorService value) {
-            this.blockingExecutor = Objects.requireNonNull(value, "blockingExecutor");
-            return this;
-        }
-
-        /**
-         * Extra Pekko settings for the engine's actor system, taking precedence over the store's and
-         * the defaults (for example {@code ManualTime.config()} in tests).
-         */
-        public Builder config(Config value) {
-            this.config = Objects.requireNonNull(value, "config");
-            return this;
-        }
-
-        /**
-         * Open the store without running anything (default false): the backlog is recovered, status,
-         * history, export and review work, but no card starts and no call is made. A review recorded
-         * this way takes effect when an engine next runs on the store.
-         */
-        public Builder paused(boolean value) {
-            this.paused = value;
-            return this;
-        }
-
-        /** How long an API call waits for the engine (default 30 s). */
-        public Builder askTimeout(Duration value) {
-            this.askTimeout = positive(value, "askTimeout");
-            return this;
-        }
-
-        /**
-         * How long cards may be in flight without any of them moving before the engine logs one warning
-         * naming what it waits on: which queues hold how many items, how many run, and the item that has
-         * waited longest (default 5 min). Long agent calls are normal; set this above the longest you
-         * expect.
-         */
-        public Builder stallWarningAfter(Duration value) {
-            this.stallWarningAfter = positive(value, "stallWarningAfter");
-            return this;
-        }
-
-        /**
-         * Start on a store whose journal holds less than its high-water mark says (default false: the
-         * engine refuses with a {@link JournalLossException} naming both figures). The engine keeps the
-         * mark in the store's directory, updated with every checkpoint and on close; a journal that ends
-         * before it lost acknowledged events, and running on it calls the agents of cards whose approval
-         * was lost again. Accepting logs the loss and sets the mark to what the store holds now.
-         */
-        public Builder acceptJournalLoss(boolean value) {
-            this.acceptJournalLoss = value;
-            return this;
-        }
-
-        /** How long {@link Orquestra#close()} may take (default 30 s). */
-        public Builder shutdownTimeout(Duration value) {
-            this.shutdownTimeout = positive(value, "shutdownTimeout");
-            return this;
-        }
-
-        private static Duration positive(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, was " + d);
-            }
-            return d;
-        }
-
-        /**
-         * Starts the engine: opens the store, recovers any backlog it holds and resumes the cards
-         * that were running.
-         *
-         * @throws IllegalStateException when no owner role is registered or no store is available
-         * @throws IllegalArgumentException when settings conflict
-         */
-        public Orquestra build() {
-            if (agents.isEmpty()) {
-                throw new IllegalStateException("register at least one owner role with owners(role, agent, poolSize)");
-            }
-            policy.validate();
-            Store chosen = store != null ? store : defaultStore();
-            ExecutorService owned = null;
-            ExecutorService executor = blockingExecutor;
-            // Always there (its threads start only when blocking code runs): a blocking agent the user wrapped
-            // again is not recognisable here, and must still not run on an actor's thread.
-            if (executor == null) {
-                owned = boundedExecutor(name, blockingThreads);
-                executor = owned;
-            }
-            ExecutorService finalExecutor = executor;
-            Map<Role, Agent> bound = new LinkedHashMap<>();
-            for (Map.Entry<Role, Agent> e : agents.entrySet()) {
-                bound.put(e.getKey(), BlockingCalls.bindAgent(e.getValue(), executor));
-            }
-            Pipeline boundPipeline = pipeline;
-            for (Check c : pipeline.checks()) {
-                if (BlockingCalls.isBlocking(c.validator())) {
-                    Check b = new Check(c.name(), BlockingCalls.bindValidator(c.validator(), executor),
-                            c.passingScore().isPresent() ? c.passingScore().getAsDouble() : null, c.concurrency());
-                    boundPipeline = boundPipeline.withCheck(b);
-                }
-            }
-            Debugger boundDebugger = debugger == null ? null : BlockingCalls.bindDebugger(debugger, executor);
-
-            Config defaults = ConfigFactory.load();
-            Config systemConfig = config.withFallback(chosen.pekkoConfig())
-                    .withFallback(defaults.getConfig("orquestra.engine-system")).withFallback(defaults);
-            ActorSystem<EngineGuardian.Command> system = ActorSystem.create(EngineGuardian.create(),
-                    "orquestra-" + name, systemConfig);
-            try {
-                chosen.open(system);
-                EventPublisher publisher = new EventPublisher();
-                for (int i = 0; i < listeners.size(); i++) {
-                    attach(system, publisher, listeners.get(i), "listener-" + i);
-                }
-                JournalReader reader = chosen.reader(system);
-                Path markFile = chosen.directory().map(d -> d.resolve(HighWaterMark.FILE_NAME)).orElse(null);
-                if (markFile != null) {
-                    guardAgainstLoss(reader, markFile, EngineContext.cardTagOf(name));
-                }
-                // Which cards have written anything: those that have not need no replay to wait in a queue.
-                Map<String, Long> written = paused ? null : reader.highestSequenceNrs(EngineContext.cardPersistenceIdPrefix(name))
-                        .toCompletableFuture().get(askTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                EngineContext settings = new EngineContext(name, clock, policy, boundPipeline, Map.copyOf(bound),
-                        boundDebugger, publisher, reader, EngineSettings.from(systemConfig, stallWarningAfter), written);
-                CompletionStage<EngineGuardian.Started> started = AskPattern.ask(system,
-                        (ActorRef<EngineGuardian.Started> r) -> new EngineGuardian.StartEngine(settings, Map.copyOf(pools),
-                                debuggerPool, paused, finalExecutor, r), askTimeout, system.scheduler());
-                EngineGuardian.Started s = started.toCompletableFuture().get(askTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                LOG.info("Orquestra '{}' started on {} with roles {}, pipeline {}", name, chosen.describe(),
-                        pools, boundPipeline);
-                Path checkpoint = checkpointFile != null ? checkpointFile
-                        : chosen.directory().map(d -> d.resolve("backlog_master.json")).orElse(null);
-                return new Orquestra(system, s, chosen, askTimeout, shutdownTimeout, owned, paused ? null : checkpoint,
-                        checkpointEvery, paused ? null : markFile);
-            } catch (Exception e) {
-                system.terminate();
-                if (owned != null) {
-                    owned.shutdownNow();
-                }
-                chosen.close();
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                if (e instanceof JournalLossException loss) {
-                    throw loss;
-                }
-                throw new IllegalStateException("the engine could not start on " + chosen.describe() + ": " + e, e);
-            }
-        }
-
-        /** Refuses a store whose journal ends before its high-water mark, unless the loss is accepted. */
-        private void guardAgainstLoss(JournalReader reader, Path markFile, String tag) throws Exception {
-            Optional<HighWaterMark> mark = HighWaterMark.read(markFile);
-            if (mark.isEmpty()) {
-                return;
-            }
-            long offset = reader.highestOffset().toCompletableFuture().get(askTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (offset >= mark.get().offset()) {
-                return;
-            }
-            int approved = approvedIn(reader, tag);
-            JournalLossException loss = new JournalLossException(markFile, offset, approved, mark.get().offset(),
-                    mark.get().approved(), mark.get().at());
-            if (!acceptJournalLoss) {
-                throw loss;
-            }
-            LOG.warn("Accepting a journal loss, as asked: {}", loss.getMessage());
-            if (!paused) {
-                new HighWaterMark(offset, approved, clock.instant()).write(markFile);
-            }
-        }
-
-        /** Cards whose journal holds their completion (only when a loss is found, so a scan is fine). */
-        private int approvedIn(JournalReader reader, String tag) throws Exception {
-            int approved = 0;
-            long after = 0;
-            while (true) {
-                List<JournalReader.JournalEntry> page = reader.eventsByTag(tag, after, 10_000).toCompletableFuture()
-                        .get(askTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                for (JournalReader.JournalEntry e : page) {
-                    if (e.event() instanceof CardEvent.Completed) {
-                        approved++;
-                    }
-                    after = e.offset();
-                }
-                if (page.size() < 10_000) {
-                    return approved;
-                }
-            }
-        }
-
-        private static Store defaultStore() {
-            Iterator<DefaultStoreProvider> providers = ServiceLoader.load(DefaultStoreProvider.class).iterator();
-            if (providers.hasNext()) {
-                return providers.next().defaultStore();
-            }
-            throw new IllegalStateException("no store configured: call store(...) (InMemoryStore.create() for tests) "
-                    + "or add dev.orquestra:orquestra-persistence for the default H2 store under ./orquestra-data");
-        }
-
-        private static ExecutorService boundedExecutor(String name, int threads) {
-            AtomicInteger n = new AtomicInteger();
-            ThreadFactory factory = r -> {
-                Thread t = new Thread(r, "orquestra-" + name + "-blocking-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            };
-            return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
         }
     }
 

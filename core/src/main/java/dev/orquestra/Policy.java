@@ -12,7 +12,7 @@ import java.util.Optional;
  * methods named after the settings, each of which returns a new policy. A bad value is refused at once
  * with the value in the message. Cross-field rules (the soft limit must not exceed the hard one, the
  * first backoff must not exceed the cap) are checked by {@link Builder#build()} and {@link #validate()},
- * which {@code Orquestra.Builder.build()} calls.
+ * which {@code OrquestraBuilder.build()} calls.
  *
  * <table>
  *   <caption>Defaults</caption>

@@ -6,6 +6,7 @@ import dev.orquestra.CardId;
 import dev.orquestra.CardSpec;
 import dev.orquestra.CardStatus;
 import dev.orquestra.Orquestra;
+import dev.orquestra.OrquestraBuilder;
 import dev.orquestra.Role;
 import dev.orquestra.spi.JournalReader;
 import java.io.IOException;
@@ -38,7 +39,7 @@ import java.util.Set;
  *       approval's own timestamp instead, which is where the Celery baseline's window ends;</li>
  *   <li>{@code dispatch_p50/p95/p99/max_ms}: per card with dependencies, from the {@code Approved}
  *       event of its last-approved dependency (the event's timestamp, which the engine takes just
- *       before persisting it, seen by a {@code Builder.listener}) to the first call of the card's owner
+ *       before persisting it, seen by a {@code OrquestraBuilder.listener}) to the first call of the card's owner
  *       agent; nearest-rank percentiles, as in the baseline;</li>
  *   <li>{@code card_latency_p50/p99_ms}: per card, first {@code Queued} to {@code Approved};</li>
  *   <li>{@code cpu_ms_per_card}: process CPU time (all threads, GC and JIT included) over the window;</li>
@@ -322,7 +323,7 @@ public final class EndToEndBenchmark {
         ResultLine breakdown = new ResultLine("cpu");
         Path checkpointDir = null;
         try (Squad squad = new Squad(index, o.taskMs()); Journal journal = Journal.create(o.journal(), engineName)) {
-            Orquestra.Builder builder = Orquestra.builder().name(engineName).store(journal.store())
+            OrquestraBuilder builder = Orquestra.builder().name(engineName).store(journal.store())
                     .pipeline(squad.pipeline(o.pipeline(), o.concurrency())).checkpointEvery(o.checkpointEvery())
                     .config(Machine.engineConfig(o.pekko())).askTimeout(Duration.ofMinutes(5)).shutdownTimeout(Duration.ofMinutes(2));
             if (o.checkpointEvery() > 0 && journal.directory().isEmpty()) {

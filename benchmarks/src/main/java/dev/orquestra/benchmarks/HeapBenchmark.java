@@ -5,6 +5,7 @@ import dev.orquestra.BacklogStatus;
 import dev.orquestra.CardId;
 import dev.orquestra.CardStatus;
 import dev.orquestra.Orquestra;
+import dev.orquestra.OrquestraBuilder;
 import dev.orquestra.Policy;
 import dev.orquestra.Role;
 import java.nio.file.Path;
@@ -110,7 +111,7 @@ public final class HeapBenchmark {
         String name = "heap-" + ProcessHandle.current().pid() + "-" + n;
         try (Squad squad = new Squad(index, 0); Journal journal = Journal.create(kind, name)) {
             squad.closeGate();
-            Orquestra.Builder builder = Orquestra.builder().name(name).store(journal.store())
+            OrquestraBuilder builder = Orquestra.builder().name(name).store(journal.store())
                     .owners(Role.BACKEND, squad.owner(), 5).pipeline(squad.pipeline(Squad.PipelineKind.DEFAULT, 5))
                     .policy(Policy.defaults().maxActiveCards(n)).checkpointEvery(0).config(Machine.engineConfig(pekko))
                     .askTimeout(Duration.ofMinutes(5)).shutdownTimeout(Duration.ofMinutes(2));

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
 /**
- * The harness's event listener ({@code Orquestra.Builder.listener}): keeps, per card, when it was
+ * The harness's event listener ({@code OrquestraBuilder.listener}): keeps, per card, when it was
  * first queued and when it was approved, from the events' own timestamps (taken by the engine just
  * before it persists them). The engine calls a listener from one actor, one event at a time.
  */

@@ -6,6 +6,7 @@ import dev.orquestra.CardId;
 import dev.orquestra.CardSpec;
 import dev.orquestra.CardStatus;
 import dev.orquestra.Orquestra;
+import dev.orquestra.OrquestraBuilder;
 import dev.orquestra.Pipeline;
 import dev.orquestra.Policy;
 import dev.orquestra.Role;
@@ -237,7 +238,7 @@ public final class RecoveryBenchmark {
                     : Verdict.pass("verification"));
         }
 
-        Orquestra.Builder configure(Orquestra.Builder b) {
+        OrquestraBuilder configure(OrquestraBuilder b) {
             for (Map.Entry<Role, Integer> e : layout.perRole.entrySet()) {
                 String name = e.getKey().name();
                 int pool = name.startsWith("RUNNING") ? e.getValue()
@@ -385,7 +386,7 @@ public final class RecoveryBenchmark {
                 .number("awaiting_review", layout.count(Fate.REVIEW));
         double load = Machine.loadAverage();
         Machine.usedHeapAfterGc();
-        Orquestra.Builder builder = actors.configure(Orquestra.builder().name(engineName).store(journal.reopen())
+        OrquestraBuilder builder = actors.configure(Orquestra.builder().name(engineName).store(journal.reopen())
                 .config(Machine.engineConfig(o.pekko())));
         jdk.jfr.Recording recording = jfr == null ? null : JfrSummary.start();
         long cpu0 = Machine.processCpuNanos();

@@ -15,7 +15,7 @@ public interface Agent {
 
     /**
      * Wraps blocking code as a {@code Agent}: inside an engine it runs on the engine's bounded
-     * blocking executor (see {@code Orquestra.Builder.blockingThreads}), never on an actor thread.
+     * blocking executor (see {@code OrquestraBuilder.blockingThreads}), never on an actor thread.
      */
     static Agent blocking(BlockingAgent code) {
         return new dev.orquestra.internal.dispatch.BlockingCalls.AgentAdapter(code, null);

@@ -15,7 +15,7 @@ public interface Debugger {
 
     /**
      * Wraps blocking code as a {@code Debugger}: inside an engine it runs on the engine's bounded
-     * blocking executor (see {@code Orquestra.Builder.blockingThreads}), never on an actor thread.
+     * blocking executor (see {@code OrquestraBuilder.blockingThreads}), never on an actor thread.
      */
     static Debugger blocking(BlockingDebugger code) {
         return new dev.orquestra.internal.dispatch.BlockingCalls.DebuggerAdapter(code, null);

@@ -15,7 +15,7 @@ public interface Validator {
 
     /**
      * Wraps blocking code as a {@code Validator}: inside an engine it runs on the engine's bounded
-     * blocking executor (see {@code Orquestra.Builder.blockingThreads}), never on an actor thread.
+     * blocking executor (see {@code OrquestraBuilder.blockingThreads}), never on an actor thread.
      */
     static Validator blocking(BlockingValidator code) {
         return new dev.orquestra.internal.dispatch.BlockingCalls.ValidatorAdapter(code, null);

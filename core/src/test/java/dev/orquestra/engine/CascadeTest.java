@@ -10,6 +10,7 @@ import dev.orquestra.CardSpec;
 import dev.orquestra.CardStatus;
 import dev.orquestra.InMemoryStore;
 import dev.orquestra.Orquestra;
+import dev.orquestra.OrquestraBuilder;
 import dev.orquestra.Pipeline;
 import dev.orquestra.Policy;
 import dev.orquestra.Role;
@@ -39,7 +40,7 @@ class CascadeTest {
         return cards;
     }
 
-    private static Orquestra.Builder engine(InMemoryStore store) {
+    private static OrquestraBuilder engine(InMemoryStore store) {
         return Orquestra.builder().name("cascade").store(store).shutdownTimeout(Duration.ofSeconds(10))
                 .owners(Role.BACKEND, new ScriptedAgent(), 2).policy(Policy.defaults().maxAttempts(1))
                 .pipeline(Pipeline.defaults(ScriptedValidator.passing(), ScriptedValidator.by(s -> Verdict.fail("llm-judge", "no")),

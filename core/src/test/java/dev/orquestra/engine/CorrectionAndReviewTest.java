@@ -15,6 +15,7 @@ import dev.orquestra.CorrectionRecord;
 import dev.orquestra.Diagnosis;
 import dev.orquestra.HumanDecision;
 import dev.orquestra.Orquestra;
+import dev.orquestra.OrquestraBuilder;
 import dev.orquestra.Pipeline;
 import dev.orquestra.ReviewRefusedException;
 import dev.orquestra.Role;
@@ -46,7 +47,7 @@ class CorrectionAndReviewTest {
                 : Verdict.pass("llm-judge").withScore(9.0));
     }
 
-    private static Orquestra.Builder withPipeline(ScriptedValidator judge, ScriptedAgent agent) {
+    private static OrquestraBuilder withPipeline(ScriptedValidator judge, ScriptedAgent agent) {
         return engine().owners(Role.BACKEND, agent, 4).pipeline(Pipeline.defaults(PASS, judge, PASS));
     }
 

@@ -7,6 +7,7 @@ import dev.orquestra.CardId;
 import dev.orquestra.CardStatus;
 import dev.orquestra.InMemoryStore;
 import dev.orquestra.Orquestra;
+import dev.orquestra.OrquestraBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -20,7 +21,7 @@ final class Engines {
     }
 
     /** A builder on a serializing in-memory store, so every event round-trips through CBOR. */
-    static Orquestra.Builder engine() {
+    static OrquestraBuilder engine() {
         return Orquestra.builder().store(InMemoryStore.serializing()).shutdownTimeout(Duration.ofSeconds(10));
     }
 

@@ -12,6 +12,7 @@ import dev.orquestra.CardId;
 import dev.orquestra.CardStatus;
 import dev.orquestra.DeadLetter;
 import dev.orquestra.Orquestra;
+import dev.orquestra.OrquestraBuilder;
 import dev.orquestra.Policy;
 import dev.orquestra.ReviewRefusedException;
 import dev.orquestra.Role;
@@ -34,7 +35,7 @@ class FailureHandlingTest {
 
     private final ManualClock clock = new ManualClock();
 
-    private Orquestra.Builder manualEngine(Policy policy) {
+    private OrquestraBuilder manualEngine(Policy policy) {
         return engine().config(ManualTime.config()).clock(clock).policy(policy);
     }
 

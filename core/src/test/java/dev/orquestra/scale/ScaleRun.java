@@ -5,6 +5,7 @@ import dev.orquestra.BacklogStatus;
 import dev.orquestra.CardSpec;
 import dev.orquestra.CardStatus;
 import dev.orquestra.Orquestra;
+import dev.orquestra.OrquestraBuilder;
 import dev.orquestra.Pipeline;
 import dev.orquestra.Role;
 import dev.orquestra.spi.Agent;
@@ -61,7 +62,7 @@ public final class ScaleRun {
     }
 
     /** A builder with the six roles (pools of five) and the default pipeline of passing checks. */
-    public static Orquestra.Builder engine(Orquestra.Builder builder) {
+    public static OrquestraBuilder engine(OrquestraBuilder builder) {
         for (Role role : ROLES) {
             builder.owners(role, instantOwner(), 5);
         }

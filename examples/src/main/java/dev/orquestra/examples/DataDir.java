@@ -6,6 +6,7 @@ import dev.orquestra.Backlog;
 import dev.orquestra.CardEvent;
 import dev.orquestra.JournalLossException;
 import dev.orquestra.Orquestra;
+import dev.orquestra.OrquestraBuilder;
 import dev.orquestra.Policy;
 import dev.orquestra.Role;
 import dev.orquestra.examples.squad.Squad;
@@ -477,7 +478,7 @@ final class DataDir {
         });
         try {
             Squad squad = Squad.create(settings, path, scheduler);
-            Orquestra.Builder builder = Orquestra.builder().name(engine)
+            OrquestraBuilder builder = Orquestra.builder().name(engine)
                     .store(store(mode))
                     .policy(POLICY).paused(mode != Mode.RUNNING).acceptJournalLoss(acceptLoss).config(NO_PEKKO_HOOKS)
                     .shutdownTimeout(Duration.ofSeconds(15)).stallWarningAfter(STALL_WARNING);

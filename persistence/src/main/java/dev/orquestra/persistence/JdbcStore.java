@@ -163,7 +163,7 @@ public final class JdbcStore implements Store {
 
     /**
      * The same H2 store, opened for reading only (H2's {@code ACCESS_MODE_DATA=r}): for an engine that is
-     * {@linkplain dev.orquestra.Orquestra.Builder#paused(boolean) paused} and only reads, such as a status
+     * {@linkplain dev.orquestra.OrquestraBuilder#paused(boolean) paused} and only reads, such as a status
      * or an export. Nothing in the store's directory changes, not even the database file, which H2 would
      * otherwise rewrite (compact) when it closes; the directory must hold a store already, and may be on a
      * read-only mount. Anything that tries to write fails.

@@ -8,6 +8,7 @@ import dev.orquestra.CardSpec;
 import dev.orquestra.CardStatus;
 import dev.orquestra.JournalLossException;
 import dev.orquestra.Orquestra;
+import dev.orquestra.OrquestraBuilder;
 import dev.orquestra.Role;
 import dev.orquestra.internal.engine.HighWaterMark;
 import dev.orquestra.testkit.ScriptedAgent;
@@ -41,7 +42,7 @@ class JournalLossTest {
         Databases.deleteRecursively(dir);
     }
 
-    private Orquestra.Builder engine() {
+    private OrquestraBuilder engine() {
         return Orquestra.builder().name("loss").store(JdbcStore.h2(dir)).owners(Role.BACKEND, new ScriptedAgent(), 2)
                 .shutdownTimeout(Duration.ofSeconds(15));
     }

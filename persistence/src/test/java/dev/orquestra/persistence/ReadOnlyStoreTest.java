@@ -7,6 +7,7 @@ import dev.orquestra.Backlog;
 import dev.orquestra.CardSpec;
 import dev.orquestra.CardStatus;
 import dev.orquestra.Orquestra;
+import dev.orquestra.OrquestraBuilder;
 import dev.orquestra.Role;
 import dev.orquestra.testkit.ScriptedAgent;
 import java.io.IOException;
@@ -43,7 +44,7 @@ class ReadOnlyStoreTest {
         Databases.deleteRecursively(dir);
     }
 
-    private Orquestra.Builder engine(JdbcStore store) {
+    private OrquestraBuilder engine(JdbcStore store) {
         return Orquestra.builder().name("reader").store(store).owners(Role.BACKEND, new ScriptedAgent(), 2)
                 .shutdownTimeout(Duration.ofSeconds(15));
     }

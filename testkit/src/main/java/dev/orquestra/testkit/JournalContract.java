@@ -1,8 +1,8 @@
 package dev.orquestra.testkit;
 
+import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.awaitility.Awaitility.await;
 
 import dev.orquestra.Backlog;
@@ -13,6 +13,7 @@ import dev.orquestra.CardSpec;
 import dev.orquestra.CardState;
 import dev.orquestra.CardStatus;
 import dev.orquestra.Orquestra;
+import dev.orquestra.OrquestraBuilder;
 import dev.orquestra.Pipeline;
 import dev.orquestra.Policy;
 import dev.orquestra.Priority;
@@ -81,7 +82,7 @@ public abstract class JournalContract {
         name = "c" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
-    private Orquestra.Builder engine(Store store) {
+    private OrquestraBuilder engine(Store store) {
         return Orquestra.builder().name(name).store(store).shutdownTimeout(Duration.ofSeconds(15));
     }
 

@@ -1,6 +1,7 @@
 package dev.orquestra.examples.squad;
 
 import dev.orquestra.Orquestra;
+import dev.orquestra.OrquestraBuilder;
 import dev.orquestra.Pipeline;
 import dev.orquestra.Role;
 import dev.orquestra.spi.Agent;
@@ -131,7 +132,7 @@ public final class Squad {
      * @throws IllegalArgumentException when {@code concurrency} names a role the squad does not have
      *                                  or a pool size the builder refuses
      */
-    public Orquestra.Builder configure(Orquestra.Builder builder, Map<Role, Integer> concurrency) {
+    public OrquestraBuilder configure(OrquestraBuilder builder, Map<Role, Integer> concurrency) {
         Objects.requireNonNull(builder, "builder");
         Objects.requireNonNull(concurrency, "concurrency");
         for (Role role : concurrency.keySet()) {

@@ -4,6 +4,7 @@ import dev.orquestra.BacklogStatus;
 import dev.orquestra.CardEvent;
 import dev.orquestra.CardStatus;
 import dev.orquestra.Orquestra;
+import dev.orquestra.OrquestraBuilder;
 import dev.orquestra.Pipeline;
 import dev.orquestra.Policy;
 import dev.orquestra.Role;
@@ -86,7 +87,7 @@ public final class CrashRunner {
         });
         try (CallLog calls = CallLog.open(data)) {
             SimulatedSquad squad = new SimulatedSquad(seed, timer, calls);
-            Orquestra.Builder builder = Orquestra.builder()
+            OrquestraBuilder builder = Orquestra.builder()
                     .name(ENGINE)
                     .store(JdbcStore.h2(data))
                     .pipeline(Pipeline.defaults(squad.verification(), squad.judge(), squad.qa()))

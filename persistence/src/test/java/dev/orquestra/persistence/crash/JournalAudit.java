@@ -10,6 +10,7 @@ import dev.orquestra.CardStatus;
 import dev.orquestra.CardTransition;
 import dev.orquestra.IllegalTransitionException;
 import dev.orquestra.Orquestra;
+import dev.orquestra.OrquestraBuilder;
 import dev.orquestra.Role;
 import dev.orquestra.persistence.JdbcStore;
 import dev.orquestra.spi.JournalReader;
@@ -62,16 +63,13 @@ final class JournalAudit {
     }
 
     static JournalAudit of(Path data) {
-        Orquestra.Builder builder = Orquestra.builder()
+        OrquestraBuilder builder = Orquestra.builder()
                 .name(CrashRunner.ENGINE)
                 .store(JdbcStore.h2(data))
                 .policy(CrashRunner.POLICY)
                 .paused(true)
                 // the audit reads every history and the whole journal stream of a killed-and-resumed run
-                .askTimeout(Duration.ofSeconds(60))
-                .checkpointEvery(0)
-                // a closing engine writes a checkpoint; keep it away from the runner's
-                .checkpointFile(data.resolve("audit-checkpoint.json"));
+                .askTimeout(Duration.ofSeconds(60));
         for (Role role : CrashBacklog.roles()) {
             builder.owners(role, order -> CompletableFuture.failedFuture(
                     new AssertionError("a paused engine called an owner: " + order.idempotencyKey())), 1);
