@@ -32,7 +32,12 @@ final class LegacyStores {
 
     /** Unzips the version-1 H2 store into {@code dir} (as {@code orquestra.mv.db}, the file JdbcStore.h2 opens). */
     static void unzipH2(Path dir) {
-        try (InputStream in = resource("h2-store.zip"); ZipInputStream zip = new ZipInputStream(in)) {
+        unzipH2("v1-store", dir);
+    }
+
+    /** Unzips the H2 store of the fixture directory {@code fixture} (such as {@code v2-store}) into {@code dir}. */
+    static void unzipH2(String fixture, Path dir) {
+        try (InputStream in = resource(fixture, "h2-store.zip"); ZipInputStream zip = new ZipInputStream(in)) {
             Files.createDirectories(dir);
             for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
                 Files.copy(zip, dir.resolve(Path.of(e.getName()).getFileName()), StandardCopyOption.REPLACE_EXISTING);
@@ -44,7 +49,12 @@ final class LegacyStores {
 
     /** The lines of {@code expected.txt}: {@code ID STATUS Event,Event,...}, then {@code tagged N}. */
     static List<String> expected() {
-        try (InputStream in = resource("expected.txt")) {
+        return lines("v1-store", "expected.txt");
+    }
+
+    /** The lines of a fixture's text file. */
+    static List<String> lines(String fixture, String name) {
+        try (InputStream in = resource(fixture, name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -60,7 +70,7 @@ final class LegacyStores {
     /** Runs the version-1 PostgreSQL script (tables and rows) on the connection's schema. */
     static void loadPostgres(Connection c) throws SQLException {
         String script;
-        try (InputStream in = resource("postgres-store.sql")) {
+        try (InputStream in = resource("v1-store", "postgres-store.sql")) {
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -83,10 +93,10 @@ final class LegacyStores {
         }
     }
 
-    private static InputStream resource(String name) {
-        InputStream in = LegacyStores.class.getResourceAsStream("/v1-store/" + name);
+    static InputStream resource(String fixture, String name) {
+        InputStream in = LegacyStores.class.getResourceAsStream("/" + fixture + "/" + name);
         if (in == null) {
-            throw new IllegalStateException("test resource v1-store/" + name + " is missing");
+            throw new IllegalStateException("test resource " + fixture + "/" + name + " is missing");
         }
         return in;
     }
