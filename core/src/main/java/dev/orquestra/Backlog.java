@@ -3,6 +3,8 @@ package dev.orquestra;
 import dev.orquestra.internal.backlog.BacklogDifferences;
 import java.io.IOException;
 import java.nio.file.Path;
+import dev.orquestra.internal.backlog.BacklogGraphs;
+import dev.orquestra.internal.backlog.DependencyGraph;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +26,8 @@ import java.util.Set;
  * {@link BacklogCheckpoint#read(Path)}.
  *
  * <p>A value: two backlogs are equal when their project, cards, metadata and extra fields are. It keeps
- * the dependency graph its validation built, so {@link #graph()} costs nothing.
+ * the dependency graph its validation built, so {@link #dependents(CardId)}, {@link
+ * #transitiveDependents(CardId)} and {@link #longestChain()} cost nothing to prepare.
  */
 public final class Backlog {
 
@@ -43,6 +46,10 @@ public final class Backlog {
     public static final List<String> TOP_LEVEL_FIELDS = List.of("project", "cards", "metadata");
 
     static final Set<String> RESERVED_CARD_FIELDS = reservedCardFields();
+
+    static {
+        BacklogGraphs.register(b -> b.graph);
+    }
 
     private final String project;
     private final List<CardSpec> cards;
@@ -159,9 +166,35 @@ public final class Backlog {
         return BacklogReader.standard().parse(json);
     }
 
-    /** The dependency graph of the cards, built once when the backlog was checked. */
-    public DependencyGraph graph() {
-        return graph;
+    /**
+     * The cards that name this one among their dependencies, in backlog order.
+     *
+     * @throws IllegalArgumentException naming the id when the backlog has no such card
+     */
+    public List<CardId> dependents(CardId id) {
+        return graph.dependents(id);
+    }
+
+    /**
+     * Every card that waits on this one directly or through others: the cards a permanent rejection of
+     * it would cancel, in backlog order.
+     *
+     * @throws IllegalArgumentException naming the id when the backlog has no such card
+     */
+    public List<CardId> transitiveDependents(CardId id) {
+        return graph.transitiveDependents(id);
+    }
+
+    /**
+     * How many cards the longest dependency chain holds (1 for cards without dependencies, 0 for an
+     * empty backlog): the fewest rounds of work the backlog needs however many agents run.
+     */
+    public int longestChain() {
+        int longest = 0;
+        for (CardSpec c : cards) {
+            longest = Math.max(longest, graph.criticalPath(c.id()) + 1);
+        }
+        return longest;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.orquestra;
 
+import dev.orquestra.internal.backlog.DependencyGraph;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

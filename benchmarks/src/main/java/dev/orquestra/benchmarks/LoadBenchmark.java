@@ -1,12 +1,13 @@
 package dev.orquestra.benchmarks;
 
+import dev.orquestra.internal.backlog.BacklogGraphs;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.orquestra.Backlog;
 import dev.orquestra.BacklogReader;
-import dev.orquestra.DependencyGraph;
+import dev.orquestra.internal.backlog.DependencyGraph;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -184,7 +185,7 @@ public final class LoadBenchmark {
                 cleanHeap();
                 long start = System.nanoTime();
                 Backlog backlog = file != null ? reader.read(file) : reader.parse(json);
-                DependencyGraph graph = backlog.graph();
+                DependencyGraph graph = BacklogGraphs.of(backlog);
                 long elapsed = System.nanoTime() - start;
                 if (graph.size() != cards) {
                     throw new IllegalStateException("loaded " + graph.size() + " cards, generated " + cards);

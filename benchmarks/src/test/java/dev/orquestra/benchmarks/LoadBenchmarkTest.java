@@ -1,11 +1,12 @@
 package dev.orquestra.benchmarks;
 
+import dev.orquestra.internal.backlog.BacklogGraphs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orquestra.Backlog;
 import dev.orquestra.CardSpec;
-import dev.orquestra.DependencyGraph;
+import dev.orquestra.internal.backlog.DependencyGraph;
 import dev.orquestra.Role;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,7 +29,7 @@ class LoadBenchmarkTest {
         String json = LoadBenchmark.generate(1_000, 7);
 
         Backlog backlog = Backlog.parse(json);
-        DependencyGraph graph = backlog.graph();
+        DependencyGraph graph = BacklogGraphs.of(backlog);
 
         assertThat(LoadBenchmark.generate(1_000, 7)).isEqualTo(json);
         assertThat(LoadBenchmark.generate(1_000, 8)).isNotEqualTo(json);

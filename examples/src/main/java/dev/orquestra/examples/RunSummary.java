@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orquestra.Backlog;
 import dev.orquestra.BacklogStatus;
 import dev.orquestra.CardId;
 import dev.orquestra.CardReport;
 import dev.orquestra.CardState;
 import dev.orquestra.CardStatus;
-import dev.orquestra.DependencyGraph;
 import dev.orquestra.EscalationRecord;
 import dev.orquestra.Metrics;
 import dev.orquestra.Orquestra;
@@ -107,11 +107,11 @@ final class RunSummary {
         }
         List<Waiting> waiting = new ArrayList<>();
         Set<CardId> behind = new HashSet<>();
-        DependencyGraph graph = dir.requireBacklog(orquestra).graph();
+        Backlog backlog = dir.requireBacklog(orquestra);
         for (CardId id : status.awaitingReview()) {
             CardState state = orquestra.cardState(id);
             waiting.add(new Waiting(id, titles.getOrDefault(id, ""), state.attempt(), state.escalation()));
-            behind.addAll(graph.transitiveDependents(id));
+            behind.addAll(backlog.transitiveDependents(id));
         }
         int waitingOnReview = (int) cards.stream()
                 .filter(r -> r.status() == CardStatus.TODO && behind.contains(r.id())).count();

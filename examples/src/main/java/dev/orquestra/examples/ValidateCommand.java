@@ -4,7 +4,6 @@ import dev.orquestra.Backlog;
 import dev.orquestra.BacklogException;
 import dev.orquestra.BacklogProblem;
 import dev.orquestra.CardSpec;
-import dev.orquestra.DependencyGraph;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
@@ -41,16 +40,11 @@ final class ValidateCommand implements Callable<Integer> {
         String label = TerminalText.escape(located.label());
         try {
             Backlog b = located.read();
-            DependencyGraph graph = b.graph();
-            int longest = 0;
-            for (CardSpec c : b.cards()) {
-                longest = Math.max(longest, graph.criticalPath(c.id()));
-            }
             TreeSet<String> roles = new TreeSet<>();
             b.cards().forEach(c -> roles.add(c.owner().name()));
             out.printf("OK %s: project '%s', %d cards, roles %s, longest dependency chain %d%n", label,
                     TerminalText.escape(b.project()), b.cards().size(), TerminalText.escape(String.join(",", roles)),
-                    b.cards().isEmpty() ? 0 : longest + 1);
+                    b.longestChain());
             return OrquestraExample.OK;
         } catch (BacklogException e) {
             for (BacklogProblem p : e.problems()) {

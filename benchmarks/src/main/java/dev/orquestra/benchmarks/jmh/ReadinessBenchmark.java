@@ -1,9 +1,10 @@
 package dev.orquestra.benchmarks.jmh;
 
+import dev.orquestra.internal.backlog.BacklogGraphs;
 import dev.orquestra.CardId;
 import dev.orquestra.CardSpec;
 import dev.orquestra.CardStatus;
-import dev.orquestra.DependencyGraph;
+import dev.orquestra.internal.backlog.DependencyGraph;
 import dev.orquestra.Role;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package dev.orquestra.internal.engine;
 
 import dev.orquestra.CardId;
-import dev.orquestra.DependencyGraph;
+import dev.orquestra.internal.backlog.DependencyGraph;
 import java.util.List;
 
 /**

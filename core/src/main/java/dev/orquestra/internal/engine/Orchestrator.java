@@ -1,5 +1,6 @@
 package dev.orquestra.internal.engine;
 
+import dev.orquestra.internal.backlog.BacklogGraphs;
 import dev.orquestra.Backlog;
 import dev.orquestra.BacklogException;
 import dev.orquestra.BacklogProblem;
@@ -7,7 +8,7 @@ import dev.orquestra.BacklogStatus;
 import dev.orquestra.CardId;
 import dev.orquestra.CardSpec;
 import dev.orquestra.CardStatus;
-import dev.orquestra.DependencyGraph;
+import dev.orquestra.internal.backlog.DependencyGraph;
 import dev.orquestra.HumanDecision;
 import dev.orquestra.Metrics;
 import dev.orquestra.Resubmission;
@@ -397,7 +398,7 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
         DependencyGraph next;
         try {
             // a backlog checked its own graph; a first submission takes it as it is
-            next = backlog != null && state.graph().size() == 0 ? backlog.graph() : state.graph().plus(cards);
+            next = backlog != null && state.graph().size() == 0 ? BacklogGraphs.of(backlog) : state.graph().plus(cards);
         } catch (BacklogException e) {
             replyTo.tell(StatusReply.error(e));
             return Effect().none();

@@ -3,7 +3,7 @@ package dev.orquestra.internal.engine;
 import dev.orquestra.CardId;
 import dev.orquestra.CardSpec;
 import dev.orquestra.CardStatus;
-import dev.orquestra.DependencyGraph;
+import dev.orquestra.internal.backlog.DependencyGraph;
 import dev.orquestra.internal.CborSerializable;
 import java.math.BigDecimal;
 import java.time.Instant;

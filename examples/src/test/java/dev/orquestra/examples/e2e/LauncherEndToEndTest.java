@@ -1,5 +1,6 @@
 package dev.orquestra.examples.e2e;
 
+import dev.orquestra.internal.backlog.BacklogGraphs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +10,7 @@ import dev.orquestra.BacklogReader;
 import dev.orquestra.CardId;
 import dev.orquestra.CardReport;
 import dev.orquestra.CardStatus;
-import dev.orquestra.DependencyGraph;
+import dev.orquestra.internal.backlog.DependencyGraph;
 import dev.orquestra.HumanDecision;
 import dev.orquestra.examples.e2e.Launcher.Result;
 import dev.orquestra.examples.e2e.Launcher.Running;
@@ -258,7 +259,7 @@ class LauncherEndToEndTest {
         CardReport r = checkpoint.report(CardId.of(rejected));
         assertThat(r.status()).isEqualTo(CardStatus.ABORTED);
 
-        DependencyGraph graph = sampleBacklog().graph();
+        DependencyGraph graph = BacklogGraphs.of(sampleBacklog());
         for (CardId dependent : graph.transitiveDependents(CardId.of(rejected))) {
             assertThat(checkpoint.report(dependent).status()).as("dependent " + dependent + " of the rejected card")
                     .isEqualTo(CardStatus.CANCELLED);

@@ -1,12 +1,13 @@
 package dev.orquestra.examples.squad;
 
+import dev.orquestra.internal.backlog.BacklogGraphs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orquestra.Backlog;
 import dev.orquestra.BacklogReader;
 import dev.orquestra.CardId;
 import dev.orquestra.CardSpec;
-import dev.orquestra.DependencyGraph;
+import dev.orquestra.internal.backlog.DependencyGraph;
 import dev.orquestra.Priority;
 import dev.orquestra.Role;
 import java.io.IOException;
@@ -36,7 +37,7 @@ class SampleBacklogsTest {
     @Test
     void itLoadsAsARealisticBacklogOf120Cards() throws IOException {
         Backlog backlog = BacklogReader.standard().read(COMMITTED);
-        DependencyGraph graph = backlog.graph();
+        DependencyGraph graph = BacklogGraphs.of(backlog);
 
         assertThat(backlog.cards()).hasSize(120);
         assertThat(backlog.cards().stream().map(CardSpec::owner).collect(Collectors.toSet()))

@@ -1,4 +1,10 @@
-package dev.orquestra;
+package dev.orquestra.internal.backlog;
+
+import dev.orquestra.BacklogException;
+import dev.orquestra.BacklogProblem;
+import dev.orquestra.CardId;
+import dev.orquestra.CardSpec;
+import dev.orquestra.CardStatus;
 
 import java.util.AbstractList;
 import java.util.ArrayDeque;
@@ -242,7 +248,7 @@ public final class DependencyGraph {
      * @param existing how many leading cards come from an already valid graph: a later card with one
      *                 of their ids is reported as already in the graph
      */
-    static DependencyGraph build(List<CardSpec> cards, int existing, IntFunction<String> position,
+    public static DependencyGraph build(List<CardSpec> cards, int existing, IntFunction<String> position,
                                  List<BacklogProblem> problems) {
         int n = cards.size();
         int problemsBefore = problems.size();

@@ -1,4 +1,6 @@
-package dev.orquestra;
+package dev.orquestra.internal.backlog;
+
+import dev.orquestra.*;
 
 import static dev.orquestra.testkit.Fixtures.aCard;
 import static org.assertj.core.api.Assertions.assertThat;

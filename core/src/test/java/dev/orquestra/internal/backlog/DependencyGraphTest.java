@@ -1,4 +1,6 @@
-package dev.orquestra;
+package dev.orquestra.internal.backlog;
+
+import dev.orquestra.*;
 
 import static dev.orquestra.testkit.Fixtures.aBacklog;
 import static dev.orquestra.testkit.Fixtures.aCard;
@@ -152,7 +154,7 @@ class DependencyGraphTest {
     void backlogGraphIsTheGraphOfItsCards() {
         Backlog backlog = aBacklog(aCard("A"), aCard("B", "A"));
 
-        assertThat(backlog.graph().topologicalOrder()).isEqualTo(ids("A", "B"));
+        assertThat(BacklogGraphs.of(backlog).topologicalOrder()).isEqualTo(ids("A", "B"));
     }
 
     @Test
