@@ -1,5 +1,6 @@
 package dev.orquestra;
 
+import dev.orquestra.internal.lifecycle.CardRecording;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -156,7 +157,7 @@ public record CardState(
             d.stageDueAt = at;
             clearRetry(d);
         } else if (event instanceof CardEvent.StagePassed e) {
-            requireStatus(event, CardStatus.VALIDATING);
+            requireRecordable(event);
             record(d, e.verdicts(), at);
             d.stagesPassed = new ArrayList<>(stagesPassed);
             d.stagesPassed.add(e.stage());
@@ -180,7 +181,7 @@ public record CardState(
             d.setbackAt = at;
             clearRetry(d);
         } else if (event instanceof CardEvent.RetryScheduled e) {
-            requireStatus(event, CardStatus.IN_PROGRESS, CardStatus.VALIDATING, CardStatus.REJECTED, CardStatus.FAILED);
+            requireRecordable(event);
             int expected = retriesOf(e.stage()) + 1;
             if (e.retry() != expected) {
                 throw refuse(event, "the next retry of " + e.stage() + " is number " + expected + ", not " + e.retry());
@@ -191,10 +192,10 @@ public record CardState(
             d.lastError = e.error();
             d.usage = d.usage.plus(e.usage());
         } else if (event instanceof CardEvent.SoftTimeLimitReached) {
-            requireStatus(event, CardStatus.IN_PROGRESS, CardStatus.VALIDATING);
+            requireRecordable(event);
             d.softLimitsReached++;
         } else if (event instanceof CardEvent.DeadLettered e) {
-            requireStatus(event, CardStatus.IN_PROGRESS, CardStatus.VALIDATING, CardStatus.REJECTED, CardStatus.FAILED);
+            requireRecordable(event);
             d.deadLetters = new ArrayList<>(deadLetters);
             d.deadLetters.add(new DeadLetter(cardId, attempt, e.stage(), e.error(), e.tries(), at));
             d.lastError = e.error();
@@ -208,7 +209,7 @@ public record CardState(
             d.setbackAt = at;
             clearRetry(d);
         } else if (event instanceof CardEvent.Diagnosed e) {
-            requireStatus(event, CardStatus.REJECTED, CardStatus.FAILED);
+            requireRecordable(event);
             d.diagnosis = e.diagnosis();
             clearRetry(d);
             d.usage = d.usage.plus(e.diagnosis().usage());
@@ -271,13 +272,11 @@ public record CardState(
         d.status = next;
     }
 
-    private void requireStatus(CardEvent event, CardStatus... allowed) {
-        for (CardStatus s : allowed) {
-            if (status == s) {
-                return;
-            }
+    private void requireRecordable(CardEvent event) {
+        CardRecording rule = CardRecording.of(event).orElseThrow();
+        if (!rule.allows(status)) {
+            throw refuse(event, event.name() + " is only allowed in " + rule.allowedIn());
         }
-        throw refuse(event, event.name() + " is only allowed in " + List.of(allowed));
     }
 
     private IllegalTransitionException refuse(CardEvent event, String message) {

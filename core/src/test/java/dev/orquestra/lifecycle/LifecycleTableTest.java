@@ -8,12 +8,14 @@ import dev.orquestra.CardId;
 import dev.orquestra.CardState;
 import dev.orquestra.CardStatus;
 import dev.orquestra.CardTransition;
+import dev.orquestra.internal.lifecycle.CardRecording;
 import dev.orquestra.IllegalTransitionException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -105,6 +107,19 @@ class LifecycleTableTest {
             }
         });
         return all.stream();
+    }
+
+    @Test
+    void theRecordingRulesInCodeAreTheSpecsOnes() {
+        Map<String, List<CardStatus>> code = new java.util.TreeMap<>();
+        for (CardRecording r : CardRecording.values()) {
+            code.put(r.eventName(), r.allowedIn());
+        }
+        Map<String, List<CardStatus>> spec = new java.util.TreeMap<>();
+        EventKind.recordingEventsAllowedIn().forEach((kind, allowed) ->
+                spec.put(kind.make(LifecyclePaths.stateIn(allowed.get(0)), LifecyclePaths.later(
+                        LifecyclePaths.stateIn(allowed.get(0)))).name(), allowed));
+        assertThat(code).isEqualTo(spec);
     }
 
     @ParameterizedTest(name = "{0} in {1}: allowed={2}")
