@@ -1,6 +1,5 @@
 package dev.orquestra.internal.engine;
 
-import dev.orquestra.internal.backlog.BacklogGraphs;
 import dev.orquestra.Backlog;
 import dev.orquestra.BacklogException;
 import dev.orquestra.BacklogProblem;
@@ -8,13 +7,14 @@ import dev.orquestra.BacklogStatus;
 import dev.orquestra.CardId;
 import dev.orquestra.CardSpec;
 import dev.orquestra.CardStatus;
-import dev.orquestra.internal.backlog.DependencyGraph;
 import dev.orquestra.HumanDecision;
 import dev.orquestra.Metrics;
 import dev.orquestra.Resubmission;
 import dev.orquestra.internal.CborSerializable;
 import dev.orquestra.internal.Json;
 import dev.orquestra.internal.backlog.BacklogDifferences;
+import dev.orquestra.internal.backlog.BacklogGraphs;
+import dev.orquestra.internal.backlog.DependencyGraph;
 import dev.orquestra.internal.dispatch.Dispatcher;
 import dev.orquestra.internal.dispatch.WorkItem;
 import dev.orquestra.internal.dispatch.WorkQueue;
@@ -42,6 +42,7 @@ import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
@@ -69,7 +70,10 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
 
     // ------------------------------------------------------------------ protocol
 
-    public interface Command {
+    /** What the orchestrator is asked or told; every kind is listed, so a handler can be checked for each. */
+    public sealed interface Command permits Submit, AddCards, GetCard, Decide, CancelCard, GetStatus, GetMetrics,
+            AwaitQuiescence, StopStarting, GetBacklog, Flush, StallCheck, Answered, WakeCheck, QueueStatsArrived,
+            CardUpdate {
     }
 
     /**
@@ -158,7 +162,9 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
 
     // ------------------------------------------------------------------ events
 
-    public interface Event extends CborSerializable {
+    /** What the orchestrator persists. */
+    public sealed interface Event extends CborSerializable
+            permits BacklogAccepted, CardsAdded, CardsSettled, ReviewForwarded {
     }
 
     /** The first backlog's project and top-level fields (metadata and unknown fields, as JSON). */
@@ -274,28 +280,11 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
 
     @Override
     public EventHandler<OrchestratorState, Event> eventHandler() {
-        return newEventHandlerBuilder().forAnyState()
-                .onEvent(BacklogAccepted.class, (state, e) -> {
-                    OrchestratorState s = state.writable();
-                    s.onBacklogAccepted(e);
-                    return s;
-                })
-                .onEvent(CardsAdded.class, (state, e) -> {
-                    OrchestratorState s = state.writable();
-                    s.onCardsAdded(e);
-                    return s;
-                })
-                .onEvent(CardsSettled.class, (state, e) -> {
-                    OrchestratorState s = state.writable();
-                    s.onCardsSettled(e);
-                    return s;
-                })
-                .onEvent(ReviewForwarded.class, (state, e) -> {
-                    OrchestratorState s = state.writable();
-                    s.onReviewForwarded(e);
-                    return s;
-                })
-                .build();
+        // the empty state is shared by every recovery and never changes: the first event starts a state of its own
+        EventHandlerBuilder<OrchestratorState, Event> builder = newEventHandlerBuilder();
+        builder.forStateType(OrchestratorState.Empty.class).onAnyEvent((state, e) -> OrchestratorState.started(e));
+        builder.forStateType(OrchestratorState.Held.class).onAnyEvent((state, e) -> ((OrchestratorState.Held) state).apply(e));
+        return builder.build();
     }
 
     @Override

@@ -3,8 +3,8 @@ package dev.orquestra.internal.engine;
 import dev.orquestra.CardId;
 import dev.orquestra.CardSpec;
 import dev.orquestra.CardStatus;
-import dev.orquestra.internal.backlog.DependencyGraph;
 import dev.orquestra.internal.CborSerializable;
+import dev.orquestra.internal.backlog.DependencyGraph;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,43 +24,83 @@ import java.util.Set;
  * thread; nothing else sees it. Snapshots are taken through {@link #toSnapshot()}, an immutable copy
  * made on the actor's thread, so the snapshot store never reads a state that is still changing.
  */
-public final class OrchestratorState {
+public abstract sealed class OrchestratorState permits OrchestratorState.Empty, OrchestratorState.Held {
+
+    private static final DependencyGraph NO_CARDS = DependencyGraph.of(List.of());
 
     private String project;
     private String backlogJson;
-    private final List<CardSpec> specs = new ArrayList<>();
-    private final Map<CardId, Instant> createdAt = new HashMap<>();
-    private final List<CardSpec> pendingSpecs = new ArrayList<>();
-    private DependencyGraph graph = DependencyGraph.of(List.of());
-    private final Map<CardId, CardSummary> settled = new LinkedHashMap<>();
+    private final List<CardSpec> specs;
+    private final Map<CardId, Instant> createdAt;
+    private final List<CardSpec> pendingSpecs;
+    private DependencyGraph graph = NO_CARDS;
+    private final Map<CardId, CardSummary> settled;
     private BigDecimal settledCost = BigDecimal.ZERO;
     /** Cards recorded as awaiting review that were handed a reviewer's decision since. */
-    private final Set<CardId> forwarded = new HashSet<>();
+    private final Set<CardId> forwarded;
+
+    private OrchestratorState(boolean writable) {
+        specs = writable ? new ArrayList<>() : List.of();
+        createdAt = writable ? new HashMap<>() : Map.of();
+        pendingSpecs = writable ? new ArrayList<>() : List.of();
+        settled = writable ? new LinkedHashMap<>() : Map.of();
+        forwarded = writable ? new HashSet<>() : Set.of();
+    }
 
     /**
-     * The state before any event. Pekko evaluates an entity's empty state once and starts every
-     * recovery from it — also after a restart — so it must never change: the event handler applies
-     * events to {@link #writable()}, a fresh object the first time.
+     * The state before any event: no backlog. Pekko evaluates an entity's empty state once and starts every
+     * recovery from it, also after a restart, so it cannot change: its collections are immutable and it has
+     * no method that writes. The first event starts a {@link Held} state ({@link #started(Orchestrator.Event)}).
      */
-    private static final OrchestratorState EMPTY = new OrchestratorState();
+    static final class Empty extends OrchestratorState {
+        static final Empty INSTANCE = new Empty();
+
+        private Empty() {
+            super(false);
+        }
+    }
+
+    /** The state once anything was recorded; only the orchestrator's event handler changes it. */
+    static final class Held extends OrchestratorState {
+        private Held() {
+            super(true);
+        }
+
+        /** Applies one event to this state and returns it. */
+        OrchestratorState apply(Orchestrator.Event e) {
+            OrchestratorState s = this;
+            if (e instanceof Orchestrator.BacklogAccepted a) {
+                s.onBacklogAccepted(a);
+            } else if (e instanceof Orchestrator.CardsAdded a) {
+                s.onCardsAdded(a);
+            } else if (e instanceof Orchestrator.CardsSettled a) {
+                s.onCardsSettled(a);
+            } else if (e instanceof Orchestrator.ReviewForwarded a) {
+                s.onReviewForwarded(a);
+            } else {
+                throw new IllegalArgumentException("not an orchestrator event: " + e);
+            }
+            return this;
+        }
+    }
 
     static OrchestratorState empty() {
-        return EMPTY;
+        return Empty.INSTANCE;
     }
 
-    /** This state, or a fresh one in place of the shared empty state; event handlers write to it. */
-    OrchestratorState writable() {
-        return this == EMPTY ? new OrchestratorState() : this;
+    /** A state of its own for the first event after the empty one. */
+    static OrchestratorState started(Orchestrator.Event first) {
+        return new Held().apply(first);
     }
 
-    void onBacklogAccepted(Orchestrator.BacklogAccepted e) {
+    private void onBacklogAccepted(Orchestrator.BacklogAccepted e) {
         if (project == null) {
             project = e.project();
             backlogJson = e.backlogJson();
         }
     }
 
-    void onCardsAdded(Orchestrator.CardsAdded e) {
+    private void onCardsAdded(Orchestrator.CardsAdded e) {
         for (SpecRecord r : e.cards()) {
             CardSpec spec = r.toSpec();
             specs.add(spec);
@@ -69,11 +109,11 @@ public final class OrchestratorState {
         }
     }
 
-    void onReviewForwarded(Orchestrator.ReviewForwarded e) {
+    private void onReviewForwarded(Orchestrator.ReviewForwarded e) {
         forwarded.add(CardId.of(e.cardId()));
     }
 
-    void onCardsSettled(Orchestrator.CardsSettled e) {
+    private void onCardsSettled(Orchestrator.CardsSettled e) {
         for (Settlement s : e.settlements()) {
             CardId id = CardId.of(s.cardId());
             forwarded.remove(id);
@@ -160,7 +200,7 @@ public final class OrchestratorState {
     }
 
     static OrchestratorState fromSnapshot(Snapshot snapshot) {
-        OrchestratorState s = new OrchestratorState();
+        OrchestratorState s = new Held();
         s.project = snapshot.project();
         s.backlogJson = snapshot.backlogJson();
         for (int i = 0; i < snapshot.cards().size(); i++) {
