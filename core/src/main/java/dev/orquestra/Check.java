@@ -1,5 +1,6 @@
 package dev.orquestra;
 
+import dev.orquestra.internal.engine.StageRef;
 import dev.orquestra.spi.Validator;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -28,7 +29,7 @@ public final class Check {
             throw new IllegalArgumentException("check name '" + name
                     + "' must be lower case letters, digits, '-' and '_', starting with a letter");
         }
-        if (name.equals("owner") || name.equals("debugger")) {
+        if (StageRef.isReserved(name)) {
             throw new IllegalArgumentException("check name '" + name + "' is reserved");
         }
         this.name = name;

@@ -3,19 +3,23 @@ package dev.orquestra.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orquestra.CardId;
+import dev.orquestra.Usage;
+import dev.orquestra.Verdict;
 import dev.orquestra.internal.dispatch.CallReport;
+import dev.orquestra.internal.dispatch.CallResult;
 import dev.orquestra.internal.dispatch.ClaimAnswer;
 import dev.orquestra.internal.dispatch.DispatchSettings;
 import dev.orquestra.internal.dispatch.Dispatcher;
 import dev.orquestra.internal.dispatch.WorkItem;
+import dev.orquestra.spi.WorkResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -75,7 +79,7 @@ class DispatcherTest {
     void runsAtMostItsPoolSizeAndPullsTheNextWhenAWorkerFrees() {
         TestProbe<CallReport> reports = KIT.createTestProbe();
         Cards cards = new Cards();
-        Map<String, CompletableFuture<String>> gates = new ConcurrentHashMap<>();
+        Map<String, CompletableFuture<Verdict>> gates = new ConcurrentHashMap<>();
         ActorRef<Dispatcher.Command> d = KIT.spawn(Dispatcher.create("owner-test", 2,
                 cards.settings(reports.getRef(), key -> gates.computeIfAbsent(key, k -> new CompletableFuture<>()),
                         Duration.ofSeconds(10)), false));
@@ -91,13 +95,13 @@ class DispatcherTest {
         assertThat(List.of(s.queued(), s.running(), s.workers())).containsExactly(3, 2, 2);
         assertThat(s.oldest()).isNotNull();
 
-        gates.get("c/0").complete("done-0");
-        assertThat(reports.receiveMessage()).isEqualTo(new CallReport.Succeeded(cards.ids.get("c/0"), "done-0"));
+        gates.get("c/0").complete(Verdict.pass("done-0"));
+        assertThat(reports.receiveMessage()).isEqualTo(new CallReport.Succeeded(cards.ids.get("c/0"), new CallResult.Judged(Verdict.pass("done-0"))));
         org.awaitility.Awaitility.await().until(() -> gates.size() == 3);
         for (int i = 1; i < 5; i++) {
             String key = "c/" + i;
             org.awaitility.Awaitility.await().until(() -> gates.containsKey(key));
-            gates.get(key).complete("done-" + i);
+            gates.get(key).complete(Verdict.pass("done-" + i));
         }
         List<CallReport> rest = reports.receiveSeveralMessages(4);
         assertThat(rest).allMatch(m -> m instanceof CallReport.Succeeded);
@@ -109,7 +113,7 @@ class DispatcherTest {
         TestProbe<CallReport> reports = KIT.createTestProbe();
         Cards cards = new Cards();
         ActorRef<Dispatcher.Command> d = KIT.spawn(Dispatcher.create("held-test", 1,
-                cards.settings(reports.getRef(), key -> CompletableFuture.completedFuture(key), Duration.ofSeconds(10)),
+                cards.settings(reports.getRef(), key -> CompletableFuture.completedFuture(Verdict.pass(key)), Duration.ofSeconds(10)),
                 true));
         d.tell(new Dispatcher.Enqueue(item("low", 3)));
         d.tell(new Dispatcher.Enqueue(item("high", 7)));
@@ -119,7 +123,7 @@ class DispatcherTest {
         reports.expectNoMessage(Duration.ofMillis(200));
         assertThat(cards.claimed).isEmpty();
         d.tell(new Dispatcher.Release());
-        assertThat(reports.receiveSeveralMessages(2)).extracting(r -> ((CallReport.Succeeded) r).value())
+        assertThat(reports.receiveSeveralMessages(2)).extracting(r -> ((CallResult.Judged) ((CallReport.Succeeded) r).result()).verdict().validator())
                 .containsExactly("high", "low");
         assertThat(cards.claimed).containsExactly("high", "low");
     }
@@ -130,7 +134,7 @@ class DispatcherTest {
         Cards cards = new Cards();
         cards.declining = true;
         ActorRef<Dispatcher.Command> d = KIT.spawn(Dispatcher.create("claims-test", 1,
-                cards.settings(reports.getRef(), key -> CompletableFuture.completedFuture(key), Duration.ofMillis(200)),
+                cards.settings(reports.getRef(), key -> CompletableFuture.completedFuture(Verdict.pass(key)), Duration.ofMillis(200)),
                 false));
         d.tell(new Dispatcher.Enqueue(item("declined", 5)));
         org.awaitility.Awaitility.await().until(() -> cards.claimed.size() == 1);
@@ -158,15 +162,22 @@ class DispatcherTest {
                 key -> switch (key) {
                     case "t" -> throw new IllegalArgumentException("bad prompt");
                     case "n" -> null;
+                    case "s" -> CompletableFuture.completedFuture("a string");
+                    case "w" -> CompletableFuture.completedFuture(WorkResult.failed("no model answer", Usage.of(5, 0, "0.001")));
                     default -> CompletableFuture.failedFuture(new IllegalStateException("quota"));
                 }, Duration.ofSeconds(10)), false));
         d.tell(new Dispatcher.Enqueue(item("t", 9)));
         d.tell(new Dispatcher.Enqueue(item("n", 8)));
         d.tell(new Dispatcher.Enqueue(item("f", 7)));
-        List<CallReport> got = reports.receiveSeveralMessages(3);
+        d.tell(new Dispatcher.Enqueue(item("s", 6)));
+        d.tell(new Dispatcher.Enqueue(item("w", 5)));
+        List<CallReport> got = reports.receiveSeveralMessages(5);
         assertThat(got).extracting(r -> ((CallReport.Failed) r).error())
                 .containsExactly("IllegalArgumentException: bad prompt",
                         "IllegalStateException: the agent returned null instead of a CompletionStage",
-                        "IllegalStateException: quota");
+                        "IllegalStateException: quota",
+                        "the call completed with java.lang.String, which is not a WorkResult, a Verdict or a Diagnosis",
+                        "no model answer");
+        assertThat(((CallReport.Failed) got.get(4)).usage()).isEqualTo(Usage.of(5, 0, "0.001"));
     }
 }

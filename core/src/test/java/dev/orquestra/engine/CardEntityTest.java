@@ -19,6 +19,7 @@ import dev.orquestra.Role;
 import dev.orquestra.Usage;
 import dev.orquestra.Verdict;
 import dev.orquestra.internal.dispatch.CallReport;
+import dev.orquestra.internal.dispatch.CallResult;
 import dev.orquestra.internal.dispatch.ClaimAnswer;
 import dev.orquestra.internal.dispatch.Dispatcher;
 import dev.orquestra.internal.dispatch.WorkItem;
@@ -133,7 +134,7 @@ class CardEntityTest {
     }
 
     private static void report(ClaimAnswer.Run run, Object value) {
-        run.reportTo().tell(new CallReport.Succeeded(run.callId(), value));
+        run.reportTo().tell(new CallReport.Succeeded(run.callId(), CallResult.of(value)));
     }
 
     /** The card's status as it answers it: with what it has applied in memory but not written yet. */
@@ -193,6 +194,21 @@ class CardEntityTest {
     }
 
     @Test
+    void aResultOfTheWrongKindIsAFailedCallOfThatStage() {
+        report(run(ticket()), WorkResult.succeeded(List.of(Artifact.of("code", "src/A.java")), Usage.ZERO));
+        await().until(() -> status() == CardStatus.VALIDATING);
+        // a raw-typed validator answering with an owner's result
+        report(run(enqueued(verification)), WorkResult.succeeded());
+        await().until(() -> journal().contains("RetryScheduled"));
+        CardEvent.RetryScheduled retry = card.persistenceTestKit().persistedInStorage(PID).stream()
+                .filter(CardEvent.RetryScheduled.class::isInstance).map(CardEvent.RetryScheduled.class::cast)
+                .findFirst().orElseThrow();
+        assertThat(retry.stage()).isEqualTo("verification");
+        assertThat(retry.error()).isEqualTo("the validator completed with a WorkResult instead of a Verdict");
+        assertThat(status()).isEqualTo(CardStatus.VALIDATING);
+    }
+
+    @Test
     void declinesWhatItDoesNotWantAndWhatAlreadyRuns() {
         ClaimAnswer.Run owner = run(ticket());
         assertThat(claim(ticket())).isInstanceOf(ClaimAnswer.Decline.class);
@@ -206,7 +222,7 @@ class CardEntityTest {
     @Test
     void staleResultsOfAnEarlierCallAreIgnored() {
         ClaimAnswer.Run owner = run(ticket());
-        owner.reportTo().tell(new CallReport.Succeeded(owner.callId() + 100, WorkResult.succeeded()));
+        owner.reportTo().tell(new CallReport.Succeeded(owner.callId() + 100, new CallResult.Work(WorkResult.succeeded())));
         owners.expectNoMessage(Duration.ofMillis(150));
         assertThat(status()).isEqualTo(CardStatus.IN_PROGRESS);
         assertThat(journal()).isEmpty();
@@ -297,7 +313,7 @@ class CardEntityTest {
             TestProbe<ClaimAnswer> claimer = tiny.createTestProbe();
             entity.tell(new CardEntity.ClaimWork(ticket(), 1, claimer.getRef()));
             ClaimAnswer.Run owner = (ClaimAnswer.Run) claimer.receiveMessage();
-            owner.reportTo().tell(new CallReport.Succeeded(owner.callId(), WorkResult.succeeded()));
+            owner.reportTo().tell(new CallReport.Succeeded(owner.callId(), new CallResult.Work(WorkResult.succeeded())));
             // questions that arrive while it writes overflow its stash of two
             TestProbe<CardState> asker = tiny.createTestProbe();
             for (int i = 0; i < 50; i++) {

@@ -7,8 +7,8 @@ public sealed interface CallReport {
 
     long callId();
 
-    /** The call completed with a value (a work result, a verdict or a diagnosis). */
-    record Succeeded(long callId, Object value) implements CallReport {
+    /** The call completed with a value: a successful work result, a verdict or a diagnosis. */
+    record Succeeded(long callId, CallResult result) implements CallReport {
     }
 
     /** The call threw, completed exceptionally or passed its hard time limit. */

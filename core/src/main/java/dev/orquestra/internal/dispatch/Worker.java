@@ -203,7 +203,12 @@ public final class Worker {
         if (c.value() instanceof WorkResult r && !r.isSuccess()) {
             return new CallReport.Failed(id, r.error(), r.usage());
         }
-        return new CallReport.Succeeded(id, c.value());
+        CallResult result = CallResult.of(c.value());
+        if (result == null) {
+            return new CallReport.Failed(id, "the call completed with " + c.value().getClass().getName()
+                    + ", which is not a WorkResult, a Verdict or a Diagnosis", Usage.ZERO);
+        }
+        return new CallReport.Succeeded(id, result);
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.orquestra.Usage;
 import dev.orquestra.ValidationRecord;
 import dev.orquestra.Verdict;
 import dev.orquestra.internal.dispatch.CallReport;
+import dev.orquestra.internal.dispatch.CallResult;
 import dev.orquestra.internal.dispatch.ClaimAnswer;
 import dev.orquestra.internal.dispatch.Dispatcher;
 import dev.orquestra.internal.dispatch.WorkItem;
@@ -66,9 +67,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<CardEntity.Command, CardEvent, CardState> {
 
     /** The owner stage's name in idempotency keys and events. */
-    public static final String OWNER = "owner";
-    /** The debugger stage's name in idempotency keys and events. */
-    public static final String DEBUGGER = "debugger";
+    public static final String OWNER = StageRef.OWNER.name();
 
     public sealed interface Command {
     }
@@ -103,7 +102,7 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     private record Call(CallReport report) implements Command {
     }
 
-    private record RetryDue(String stage) implements Command {
+    private record RetryDue(StageRef stage) implements Command {
     }
 
     /** Finish a step a crash interrupted (a status that is normally persisted together with its successor). */
@@ -128,8 +127,8 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     private List<CardEvent> deferred = List.of();
     /** The persisted state with the deferred events applied, or null when none are deferred. */
     private CardState effective;
-    private final Map<String, Long> running = new HashMap<>();
-    private final Map<Long, String> stageOfCall = new HashMap<>();
+    private final Map<StageRef, Long> running = new HashMap<>();
+    private final Map<Long, StageRef> stageOfCall = new HashMap<>();
     private final Map<String, Verdict> collected = new LinkedHashMap<>();
     private long nextCallId;
     /** Whether this incarnation has queued what its state needs (on a wake, a stale claim, or a restart). */
@@ -235,12 +234,12 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
         lastActivity = System.nanoTime();
         CardState s = current(persisted);
         WorkItem item = c.item();
-        String stage = item.stage();
+        StageRef stage = StageRef.of(item.stage());
         if (running.containsKey(stage)) {
-            c.replyTo().tell(new ClaimAnswer.Decline(c.claim(), stage + " is already running"));
+            c.replyTo().tell(new ClaimAnswer.Decline(c.claim(), stage.name() + " is already running"));
             return Effect().noReply();
         }
-        String refusal = refusal(s, item);
+        String refusal = refusal(s, item, stage);
         if (refusal != null) {
             c.replyTo().tell(new ClaimAnswer.Decline(c.claim(), refusal));
             if (!resumed) {
@@ -250,8 +249,8 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
             }
             return Effect().noReply();
         }
-        Object call;
-        if (stage.equals(OWNER)) {
+        CardCall call;
+        if (stage instanceof StageRef.Owner) {
             if (s.status() == CardStatus.TODO) {
                 defer(persisted, new CardEvent.Queued(spec.id(), item.enqueuedAt()));
             }
@@ -260,14 +259,14 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
             }
             CardState started = current(persisted);
             call = new CardCall.Work(spec.owner(), spec, started.attempt(), item.key(), started.corrections());
-        } else if (stage.equals(DEBUGGER)) {
+        } else if (stage instanceof StageRef.Debugger) {
             call = new CardCall.Diagnose(spec, s.attempt(), item.key(), s.lastReasons(), s.validationHistory(),
                     s.corrections(), s.artifacts());
         } else {
             int attempt = s.attempt();
             List<Verdict> earlier = s.validationHistory().stream().filter(r -> r.attempt() == attempt)
                     .map(ValidationRecord::verdict).toList();
-            call = new CardCall.Check(stage, spec, attempt, item.key(), s.artifacts(), earlier);
+            call = new CardCall.Check(stage.name(), spec, attempt, item.key(), s.artifacts(), earlier);
         }
         long callId = nextCallId++;
         running.put(stage, callId);
@@ -278,15 +277,14 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     }
 
     /** Why the card does not want this item now, or null when it does. */
-    private String refusal(CardState s, WorkItem item) {
-        String stage = item.stage();
+    private String refusal(CardState s, WorkItem item, StageRef stage) {
         boolean sameAttempt = item.attempt() == s.attempt();
-        if (stage.equals(OWNER)) {
+        if (stage instanceof StageRef.Owner) {
             boolean fresh = s.status() == CardStatus.TODO && item.attempt() == 1;
             boolean due = (s.status() == CardStatus.QUEUED || s.status() == CardStatus.IN_PROGRESS) && sameAttempt;
             return fresh || due ? null : "the card is " + s.status() + " on attempt " + s.attempt();
         }
-        if (stage.equals(DEBUGGER)) {
+        if (stage instanceof StageRef.Debugger) {
             return (s.status() == CardStatus.REJECTED || s.status() == CardStatus.FAILED) && sameAttempt
                     && needsDebugger(s) ? null : "the card needs no diagnosis now (" + s.status() + ")";
         }
@@ -295,10 +293,10 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
         }
         int index = currentStageIndex(s);
         if (index >= engine.pipeline().stages().size()
-                || engine.pipeline().stages().get(index).checks().stream().noneMatch(c -> c.name().equals(stage))) {
-            return "check " + stage + " is not in the card's current stage";
+                || engine.pipeline().stages().get(index).checks().stream().noneMatch(c -> c.name().equals(stage.name()))) {
+            return "check " + stage.name() + " is not in the card's current stage";
         }
-        return collected.containsKey(stage) ? "check " + stage + " already gave its verdict" : null;
+        return collected.containsKey(stage.name()) ? "check " + stage.name() + " already gave its verdict" : null;
     }
 
     // ---------------------------------------------------------------- commands from outside
@@ -352,7 +350,7 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     // ---------------------------------------------------------------- call reports
 
     private ReplyEffect<CardEvent, CardState> onCall(CardState persisted, CallReport report) {
-        String stage = stageOfCall.get(report.callId());
+        StageRef stage = stageOfCall.get(report.callId());
         if (stage == null) {
             return Effect().noReply(); // a call this card no longer waits for (retried, timed out, or before a restart)
         }
@@ -360,10 +358,10 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
         CardState state = current(persisted);
         if (report instanceof CallReport.SoftLimitReached) {
             if (state.status() == CardStatus.IN_PROGRESS || state.status() == CardStatus.VALIDATING) {
-                return commit(state, List.of(new CardEvent.SoftTimeLimitReached(spec.id(), now(), stage)), s -> { })
+                return commit(state, List.of(new CardEvent.SoftTimeLimitReached(spec.id(), now(), stage.name())), s -> { })
                         .thenNoReply();
             }
-            context.getLog().info("{}: {} call passed its soft time limit", spec.id(), stage);
+            context.getLog().info("{}: {} call passed its soft time limit", spec.id(), stage.name());
             return Effect().noReply();
         }
         forget(report.callId());
@@ -373,26 +371,20 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
         if (report instanceof CallReport.Failed f) {
             return onCallFailed(state, stage, f.error(), f.usage());
         }
-        Object value = ((CallReport.Succeeded) report).value();
-        if (stage.equals(OWNER)) {
-            if (!(value instanceof WorkResult result)) {
-                return onCallFailed(state, stage, "the agent completed with " + value.getClass().getName()
-                        + " instead of a WorkResult", Usage.ZERO);
-            }
-            return onOwnerResult(state, result);
+        CallResult result = ((CallReport.Succeeded) report).result();
+        if (stage instanceof StageRef.Owner) {
+            return result instanceof CallResult.Work w ? onOwnerResult(state, w.result())
+                    : onCallFailed(state, stage, "the agent completed with " + result.describe() + " instead of a WorkResult",
+                    Usage.ZERO);
         }
-        if (stage.equals(DEBUGGER)) {
-            if (!(value instanceof Diagnosis diagnosis)) {
-                return onCallFailed(state, stage, "the debugger completed with " + value.getClass().getName()
-                        + " instead of a Diagnosis", Usage.ZERO);
-            }
-            return onDiagnosis(state, diagnosis);
+        if (stage instanceof StageRef.Debugger) {
+            return result instanceof CallResult.Diagnosed d ? onDiagnosis(state, d.diagnosis())
+                    : onCallFailed(state, stage, "the debugger completed with " + result.describe()
+                    + " instead of a Diagnosis", Usage.ZERO);
         }
-        if (!(value instanceof Verdict verdict)) {
-            return onCallFailed(state, stage, "the validator completed with " + value.getClass().getName()
-                    + " instead of a Verdict", Usage.ZERO);
-        }
-        return onVerdict(state, stage, verdict);
+        return result instanceof CallResult.Judged j ? onVerdict(state, stage.name(), j.verdict())
+                : onCallFailed(state, stage, "the validator completed with " + result.describe() + " instead of a Verdict",
+                Usage.ZERO);
     }
 
     private ReplyEffect<CardEvent, CardState> onOwnerResult(CardState state, WorkResult result) {
@@ -478,26 +470,26 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
         return commit(state, events, this::afterSetback).thenNoReply();
     }
 
-    private ReplyEffect<CardEvent, CardState> onCallFailed(CardState state, String stage, String error, Usage usage) {
+    private ReplyEffect<CardEvent, CardState> onCallFailed(CardState state, StageRef stage, String error, Usage usage) {
         if (!stillWants(state, stage)) {
             return Effect().noReply();
         }
         Instant at = now();
-        int retries = state.retriesOf(stage);
+        int retries = state.retriesOf(stage.name());
         if (retries < engine.policy().maxRetries()) {
             int retry = retries + 1;
             Duration delay = backoff(retry);
-            return commit(state, List.of(new CardEvent.RetryScheduled(spec.id(), at, stage, retry, error, at.plus(delay),
+            return commit(state, List.of(new CardEvent.RetryScheduled(spec.id(), at, stage.name(), retry, error, at.plus(delay),
                     usage)), s -> timers.startSingleTimer(timerKey(stage), new RetryDue(stage), delay)).thenNoReply();
         }
-        String reason = stage + " failed after " + (retries + 1) + " tries: " + error;
+        String reason = stage.name() + " failed after " + (retries + 1) + " tries: " + error;
         List<CardEvent> events = new ArrayList<>();
-        events.add(new CardEvent.DeadLettered(spec.id(), at, stage, error, retries + 1, usage));
-        if (stage.equals(OWNER)) {
+        events.add(new CardEvent.DeadLettered(spec.id(), at, stage.name(), error, retries + 1, usage));
+        if (stage instanceof StageRef.Owner) {
             events.add(new CardEvent.Failed(spec.id(), at, OWNER, error));
             return setback(state, events);
         }
-        if (stage.equals(DEBUGGER)) {
+        if (stage instanceof StageRef.Debugger) {
             // The debugger could not help; correct without its diagnosis rather than block the card.
             CardState dead = fold(state, events);
             events.addAll(correction(dead, null, at));
@@ -565,7 +557,7 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
 
     private boolean retryPending(CardState state) {
         for (String stage : state.retries().keySet()) {
-            if (timers.isTimerActive(timerKey(stage))) {
+            if (timers.isTimerActive(timerKey(StageRef.of(stage)))) {
                 return true;
             }
         }
@@ -602,7 +594,7 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
             case QUEUED -> enqueueOwner(s);
             case REJECTED, FAILED -> {
                 if (needsDebugger(s)) {
-                    enqueue(s, DEBUGGER, s.setbackAt() != null ? s.setbackAt() : now());
+                    enqueue(s, StageRef.DEBUGGER, s.setbackAt() != null ? s.setbackAt() : now());
                 }
             }
             default -> { }
@@ -684,20 +676,20 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
         resumed = true;
         switch (state.status()) {
             case QUEUED -> enqueueOwner(state);
-            case IN_PROGRESS -> resumeCall(state, OWNER, state.queuedAt());
+            case IN_PROGRESS -> resumeCall(state, StageRef.OWNER, state.queuedAt());
             case VALIDATING -> {
                 int index = currentStageIndex(state);
                 if (index < engine.pipeline().stages().size()) {
                     for (Check c : engine.pipeline().stages().get(index).checks()) {
                         if (!collected.containsKey(c.name())) {
-                            resumeCall(state, c.name(), state.stageDueAt());
+                            resumeCall(state, new StageRef.Check(c.name()), state.stageDueAt());
                         }
                     }
                 }
             }
             case REJECTED, FAILED -> {
                 if (needsDebugger(state)) {
-                    resumeCall(state, DEBUGGER, state.setbackAt());
+                    resumeCall(state, StageRef.DEBUGGER, state.setbackAt());
                 }
             }
             case DONE, ABORTED, CANCELLED -> region.tell(new CardRegion.Passivate(spec.id(), context.getSelf()));
@@ -709,11 +701,11 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     }
 
     /** Re-queues a call that was due, or restores its retry timer. */
-    private void resumeCall(CardState state, String stage, Instant dueAt) {
+    private void resumeCall(CardState state, StageRef stage, Instant dueAt) {
         if (running.containsKey(stage)) {
             return;
         }
-        CardState.Retry retry = state.retries().get(stage);
+        CardState.Retry retry = state.retries().get(stage.name());
         Instant now = now();
         if (retry != null && retry.dueAt().isAfter(now)) {
             timers.startSingleTimer(timerKey(stage), new RetryDue(stage), Duration.between(now, retry.dueAt()));
@@ -725,53 +717,51 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
     // ---------------------------------------------------------------- dispatch
 
     private void enqueueOwner(CardState state) {
-        enqueue(state, OWNER, state.queuedAt() == null ? now() : state.queuedAt());
+        enqueue(state, StageRef.OWNER, state.queuedAt() == null ? now() : state.queuedAt());
     }
 
     private void dispatchStage(CardState state, int index, Instant dueAt) {
         collected.clear();
         for (Check c : engine.pipeline().stages().get(index).checks()) {
-            enqueue(state, c.name(), dueAt);
+            enqueue(state, new StageRef.Check(c.name()), dueAt);
         }
     }
 
-    private void enqueue(CardState state, String stage, Instant enqueuedAt) {
-        String queue = stage.equals(OWNER) ? EngineContext.ownerQueue(spec.owner())
-                : stage.equals(DEBUGGER) ? EngineContext.DEBUGGER_QUEUE : EngineContext.checkQueue(stage);
-        engine.queue(queue).tell(new Dispatcher.Enqueue(new WorkItem(WorkItem.key(spec.id(), state.attempt(), stage),
-                spec.id(), stage, state.attempt(), spec.priority().weight(), criticalPath, enqueuedAt, ordinal)));
+    private void enqueue(CardState state, StageRef stage, Instant enqueuedAt) {
+        engine.queue(stage.queue(spec.owner())).tell(new Dispatcher.Enqueue(new WorkItem(
+                WorkItem.key(spec.id(), state.attempt(), stage.name()), spec.id(), stage.name(), state.attempt(), spec.priority().weight(), criticalPath, enqueuedAt, ordinal)));
     }
 
     /** Stops waiting for the other calls of a stage that has already failed. */
     private void cancelStageCalls(CardState state, Stage stage) {
         for (Check c : stage.checks()) {
-            Long callId = running.remove(c.name());
+            Long callId = running.remove(new StageRef.Check(c.name()));
             if (callId != null) {
                 stageOfCall.remove(callId);
             }
             engine.queue(EngineContext.checkQueue(c.name()))
                     .tell(new Dispatcher.Dequeue(WorkItem.key(spec.id(), state.attempt(), c.name())));
-            timers.cancel(timerKey(c.name()));
+            timers.cancel(timerKey(new StageRef.Check(c.name())));
         }
         collected.clear();
     }
 
     private void forget(long callId) {
-        String stage = stageOfCall.remove(callId);
+        StageRef stage = stageOfCall.remove(callId);
         if (stage != null) {
             running.remove(stage, callId);
         }
     }
 
     /** True when the card still waits for the given stage's call (it is not stale). */
-    private boolean stillWants(CardState state, String stage) {
+    private boolean stillWants(CardState state, StageRef stage) {
         return switch (state.status()) {
-            case IN_PROGRESS -> stage.equals(OWNER);
-            case VALIDATING -> !stage.equals(OWNER) && !stage.equals(DEBUGGER)
+            case IN_PROGRESS -> stage instanceof StageRef.Owner;
+            case VALIDATING -> stage instanceof StageRef.Check check
                     && currentStageIndex(state) < engine.pipeline().stages().size()
                     && engine.pipeline().stages().get(currentStageIndex(state)).checks().stream()
-                    .anyMatch(c -> c.name().equals(stage));
-            case REJECTED, FAILED -> stage.equals(DEBUGGER);
+                    .anyMatch(c -> c.name().equals(check.name()));
+            case REJECTED, FAILED -> stage instanceof StageRef.Debugger;
             default -> false;
         };
     }
@@ -837,8 +827,8 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
 
     // ---------------------------------------------------------------- small helpers
 
-    private static String timerKey(String stage) {
-        return "retry-" + stage;
+    private static String timerKey(StageRef stage) {
+        return "retry-" + stage.name();
     }
 
     private Duration backoff(int retry) {
