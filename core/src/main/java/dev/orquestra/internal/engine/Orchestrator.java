@@ -556,9 +556,19 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
 
     private void afterSettled(OrchestratorState state, CardId id, CardSummary summary) {
         CardStatus status = summary.status();
-        if (!status.isTerminal() && status != CardStatus.AWAITING_HUMAN) {
-            return; // active again; already in 'active'
+        if (status.isTerminal() || status == CardStatus.AWAITING_HUMAN) {
+            released(state, id, summary);
+        } // else active again; already in 'active'
+        // answers held until this card's outcome was written: also when it became active again (a
+        // clarification), or the reviewer's call would wait for an answer that never comes
+        List<Runnable> waiting = whenRecorded.remove(id);
+        if (waiting != null) {
+            waiting.forEach(Runnable::run);
         }
+    }
+
+    private void released(OrchestratorState state, CardId id, CardSummary summary) {
+        CardStatus status = summary.status();
         active.remove(id); // counted by recorded(...) with the whole batch
         setLiveCost(id, null); // its cost is now in the settled summary
         DependencyGraph graph = state.graph();
@@ -571,10 +581,6 @@ public final class Orchestrator extends EventSourcedBehavior<Orchestrator.Comman
             // the next start tells the cards whose journal has no record yet)
             region.tell(new CardRegion.Deliver(id, new CardEntity.Cancel(summary.cancelReason(),
                     context.getSystem().ignoreRef())));
-        }
-        List<Runnable> waiting = whenRecorded.remove(id);
-        if (waiting != null) {
-            waiting.forEach(Runnable::run);
         }
     }
 
