@@ -75,30 +75,6 @@ public final class Check {
         return concurrency;
     }
 
-    /**
-     * Applies the passing score to a verdict: the verdict is recorded under this check's name, and
-     * fails with a reason when its score is missing or below the minimum.
-     */
-    public Verdict judge(Verdict verdict) {
-        Verdict named = verdict.validator().equals(name) ? verdict : verdict.withValidator(name);
-        if (passingScore == null || !named.passed()) {
-            return named;
-        }
-        if (named.score() == null) {
-            return failed(named, name + " gave no score; " + passingScore + " is required");
-        }
-        if (named.score() < passingScore) {
-            return failed(named, name + " scored " + named.score() + ", below the passing score " + passingScore);
-        }
-        return named;
-    }
-
-    private static Verdict failed(Verdict v, String reason) {
-        java.util.List<String> reasons = new java.util.ArrayList<>(v.reasons());
-        reasons.add(reason);
-        return new Verdict(v.validator(), false, v.score(), reasons, v.feedback(), v.usage());
-    }
-
     @Override
     public String toString() {
         return passingScore == null ? name : name + "(>=" + passingScore + ")";

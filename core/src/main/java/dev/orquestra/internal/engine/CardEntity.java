@@ -419,7 +419,7 @@ public final class CardEntity extends EventSourcedBehaviorWithEnforcedReplies<Ca
         if (spec.isEmpty()) {
             return Effect().noReply();
         }
-        collected.put(check, spec.get().judge(verdict));
+        collected.put(check, Judging.judge(spec.get(), verdict));
         if (collected.size() < stage.checks().size()) {
             return Effect().noReply();
         }
